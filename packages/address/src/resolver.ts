@@ -1,0 +1,415 @@
+/**
+ * The address index and resolver. Built once from a DivisionExtract (pure, no I/O), then
+ * `resolve(text)` answers resolved / ambiguous / outside / unresolved.
+ *
+ * How: the normalised text is scanned with a trie of every form of every division name (marked
+ * forms like 鸡贾村 / 匀东镇 / 三都县, bare forms like 鸡贾 / 匀东 / 三都, alias and learned forms,
+ * and the names of the rest of the country). Every village-level match yields a candidate; each
+ * candidate is scored by how well the rest of the text agrees with its chain (county → town →
+ * village): matched ancestors add, matched divisions of another chain subtract. The best candidate
+ * wins only if it is clearly ahead of the next one; otherwise the answer is `ambiguous`.
+ */
+import type { DivisionExtract, DivisionLevel } from '@cuntong/domain/divisions/divisions.ts';
+import { countyForms, prefectureForms, provinceForms, townForms, villageForms, type NameForms } from './names.ts';
+import { normalizeAddress, normalizeText, type Normalized } from './normalize.ts';
+import { charPinyin } from './pinyin.ts';
+import type { LearnedAlias, MatchSpan, MatchVia, NationalNames, RankedCandidate, Resolution, VillageRef } from './types.ts';
+
+type Strength = 'marked' | 'bare' | 'homophone';
+
+interface Entry {
+  level: DivisionLevel;
+  codes: string[];
+  strength: Strength;
+  via: MatchVia;
+  /** A name outside the service region (from the national list). */
+  outside: boolean;
+}
+
+interface TrieNode {
+  next: Map<string, TrieNode>;
+  entries?: Entry[];
+}
+
+interface Match {
+  start: number;
+  end: number;
+  entry: Entry;
+}
+
+interface VillageInfo {
+  ref: VillageRef;
+  town: string;
+  county: string;
+  prefecture: string;
+  province: string;
+  /** Bare name (鸡贾) and the pinyin readings of each of its characters (toneless). */
+  base: string;
+  keys: string[][];
+}
+
+/** Score weights. A full chain (village + town + county) scores 9; ties or near ties are ambiguous. */
+export const WEIGHTS = {
+  village: 4,
+  villageBare: 2.5,
+  villageHomophone: 2.5,
+  town: 3,
+  townBare: 2.5,
+  county: 2,
+  countyBare: 1.5,
+  prefecture: 0.5,
+  province: 0.25,
+  /** Marked support written after the village (鸡贾村，匀东镇) counts this fraction. */
+  after: 0.5,
+  conflictMarked: 3,
+  conflictBare: 1,
+  conflictCountyBare: 1.5,
+  /** Another village named before the candidate: the candidate is probably a hamlet or landmark. */
+  villageBefore: 2,
+  villageBareBefore: 1.5,
+  /** The best must lead the second by at least this much, or the answer is ambiguous. */
+  margin: 1,
+  /** Below this the best candidate is not an answer. */
+  minimum: 3.5,
+} as const;
+
+const STREET_AFTER = new Set(['路', '街', '巷', '道', '大']);
+const LEVEL_RANK: Record<DivisionLevel, number> = { province: 0, prefecture: 1, county: 2, town: 3, village: 4 };
+const HAN = /^[\u3400-\u9fff]$/;
+
+export interface AddressIndexOptions {
+  /** National province/prefecture/county names for "outside" answers (default: none). */
+  national?: NationalNames;
+  /** Learned aliases (address text or name variant → village code). */
+  learned?: LearnedAlias[];
+}
+
+export class AddressIndex {
+  readonly region: string;
+  private readonly root: TrieNode = { next: new Map() };
+  private readonly villages = new Map<string, VillageInfo>();
+  private readonly townVillages = new Map<string, string[]>();
+  private readonly townOfCode = new Map<string, { name: string; county: string }>();
+  private readonly learnedExact = new Map<string, string>();
+  private readonly names = new Map<string, string>();
+
+  constructor(extract: DivisionExtract, opts: AddressIndexOptions = {}) {
+    this.region = extract.region;
+    for (const d of extract.divisions) this.names.set(d.code, d.level === 'village' ? d.shortName : d.name);
+    for (const d of extract.divisions) {
+      let forms: NameForms;
+      switch (d.level) {
+        case 'province': forms = provinceForms(d.name); break;
+        case 'prefecture': forms = prefectureForms(d.name); break;
+        case 'county': forms = countyForms(d.name); break;
+        case 'town': forms = townForms(d.name); break;
+        case 'village': forms = villageForms(d.shortName, d.name); break;
+      }
+      this.addForms(forms, d.level, d.code, 'name', false);
+      if (d.level === 'town') {
+        this.townOfCode.set(d.code, { name: d.name, county: d.code.slice(0, 6) });
+        this.townVillages.set(d.code, []);
+      }
+    }
+    for (const d of extract.divisions) {
+      if (d.level !== 'village') continue;
+      const town = d.code.slice(0, 9);
+      const county = d.code.slice(0, 6);
+      const base = d.shortName.replace(/(村|社区)$/, '');
+      const nb = normalizeText(base);
+      this.villages.set(d.code, {
+        ref: { code: d.code, name: d.shortName, town: this.names.get(town) ?? '', county: this.names.get(county) ?? '' },
+        town, county, prefecture: d.code.slice(0, 4), province: d.code.slice(0, 2),
+        base: nb,
+        keys: [...nb].map((c) => charPinyin(c)),
+      });
+      this.townVillages.get(town)?.push(d.code);
+    }
+    for (const a of extract.aliases) {
+      const forms = a.level === 'town' ? townForms(a.alias) : a.level === 'county' ? countyForms(a.alias) : a.level === 'village' ? villageForms(a.alias) : { marked: [a.alias], bare: [] };
+      this.addForms(forms, a.level, a.code, 'alias', false);
+    }
+    if (opts.national) this.addNational(opts.national);
+    if (opts.learned) this.learn(opts.learned);
+  }
+
+  /** Adds learned aliases; returns how many were taken (unknown village codes are skipped). */
+  learn(aliases: LearnedAlias[]): { added: number; skipped: number } {
+    let added = 0;
+    let skipped = 0;
+    for (const a of aliases) {
+      const text = normalizeText(a.text);
+      if (!this.villages.has(a.code) || text.length < 2) { skipped++; continue; }
+      this.learnedExact.set(text, a.code);
+      this.insert(text, { level: 'village', codes: [a.code], strength: 'marked', via: 'learned', outside: false });
+      added++;
+    }
+    return { added, skipped };
+  }
+
+  /** The village with this code, if it is in the index. */
+  village(code: string): VillageRef | undefined {
+    return this.villages.get(code)?.ref;
+  }
+
+  get villageCount(): number {
+    return this.villages.size;
+  }
+
+  private addNational(n: NationalNames): void {
+    const r = this.region;
+    // Outside: not in the region, and not the province (or prefecture) the region belongs to.
+    const isOutside = (code: string) => !code.startsWith(r) && !r.startsWith(code);
+    for (const [code, name] of n.provinces) if (isOutside(code)) this.addForms(provinceForms(name), 'province', code, 'name', true);
+    for (const [code, name] of n.prefectures) if (isOutside(code)) this.addForms(prefectureForms(name), 'prefecture', code, 'name', true);
+    for (const [code, name] of n.counties) {
+      if (!isOutside(code)) continue;
+      const f = countyForms(name);
+      // Bare county names (和平, 新华, 朝阳 ...) are everywhere in village names; only county-level
+      // cities (凯里市 → 凯里) are well known enough to be written bare.
+      this.addForms({ marked: f.marked, bare: name.endsWith('市') ? f.bare : [] }, 'county', code, 'name', true);
+    }
+  }
+
+  private addForms(forms: NameForms, level: DivisionLevel, code: string, via: MatchVia, outside: boolean): void {
+    for (const f of forms.marked) this.insert(normalizeText(f), { level, codes: [code], strength: 'marked', via, outside });
+    for (const f of forms.bare) this.insert(normalizeText(f), { level, codes: [code], strength: 'bare', via: via === 'name' ? 'bare' : via, outside });
+  }
+
+  private insert(key: string, e: Entry): void {
+    if (key.length === 0) return;
+    let node = this.root;
+    for (const ch of key) {
+      let nx = node.next.get(ch);
+      if (!nx) { nx = { next: new Map() }; node.next.set(ch, nx); }
+      node = nx;
+    }
+    node.entries ??= [];
+    const same = node.entries.find((x) => x.level === e.level && x.strength === e.strength && x.via === e.via && x.outside === e.outside);
+    if (same) { for (const c of e.codes) if (!same.codes.includes(c)) same.codes.push(c); }
+    else node.entries.push({ ...e, codes: [...e.codes] });
+  }
+
+  private scan(text: string): Match[] {
+    const out: Match[] = [];
+    for (let i = 0; i < text.length; i++) {
+      let node: TrieNode | undefined = this.root;
+      for (let j = i; j < text.length; j++) {
+        node = node.next.get(text[j] as string);
+        if (!node) break;
+        if (node.entries) for (const entry of node.entries) out.push({ start: i, end: j + 1, entry });
+      }
+    }
+    return out;
+  }
+
+  /** Resolves one free-text address. Never throws; bounded time for any input. */
+  resolve(input: string): Resolution {
+    try {
+      return this.resolveNormalized(normalizeAddress(typeof input === 'string' ? input : String(input)), input);
+    } catch {
+      return { status: 'unresolved' };
+    }
+  }
+
+  private resolveNormalized(norm: Normalized, input: string): Resolution {
+    const text = norm.text;
+    if (text.length === 0) return { status: 'unresolved' };
+    const learned = this.learnedExact.get(text);
+    if (learned) {
+      const v = this.villages.get(learned);
+      if (v) return { status: 'resolved', village: v.ref, confidence: 0.95, spans: [this.span(norm, input, 0, text.length, 'village', learned, 'learned')] };
+    }
+    const matches = this.filterMatches(this.scan(text), text);
+    const region = matches.filter((m) => !m.entry.outside);
+    let outside = matches.filter((m) => m.entry.outside);
+    // An outside name inside an in-region name at least as long is not an outside mention.
+    outside = outside.filter((o) => !region.some((r) => r.start <= o.start && r.end >= o.end && r.end - r.start >= o.end - o.start));
+
+    const cands = new Map<string, Scored>();
+    const consider = (s: Scored | undefined) => {
+      if (!s) return;
+      const prev = cands.get(s.info.ref.code);
+      if (!prev || s.score > prev.score) cands.set(s.info.ref.code, s);
+    };
+    for (const m of region) {
+      if (m.entry.level !== 'village') continue;
+      for (const code of m.entry.codes) consider(this.evaluate(code, m, region));
+    }
+    for (const s of this.homophones(text, region, cands)) consider(s);
+
+    const ranked = [...cands.values()].sort((a, b) => b.score - a.score || (a.info.ref.code < b.info.ref.code ? -1 : 1));
+    const best = ranked[0];
+
+    // Outside: a place outside the region is named before the village (or anywhere, if no village),
+    // and the text does not name an in-region county or prefecture.
+    const cut = best ? best.match.start : text.length;
+    const outsideBefore = outside.filter((o) => o.start < cut);
+    if (outsideBefore.length > 0 && (!best || !best.regional)) {
+      return { status: 'outside', spans: outsideBefore.map((o) => this.span(norm, input, o.start, o.end, o.entry.level, o.entry.codes[0] ?? '', o.entry.via)) };
+    }
+    if (!best || best.score < WEIGHTS.minimum) return { status: 'unresolved' };
+    const second = ranked[1];
+    const close = ranked.filter((c) => c.score > best.score - WEIGHTS.margin);
+    if (close.length >= 2 || best.conflict) {
+      const list = best.conflict ? ranked.filter((c) => c.score > best.score - 3) : close;
+      if (list.length < 2) return { status: 'unresolved' };
+      return { status: 'ambiguous', candidates: list.slice(0, 10).map((c) => ({ ...c.info.ref, score: round(c.score) })) };
+    }
+    const lead = second ? best.score - second.score : best.score;
+    let confidence = 0.5 + 0.49 * Math.min(1, best.score / 9) * Math.min(1, lead / 3);
+    if (best.match.entry.strength === 'homophone') confidence *= 0.9;
+    return {
+      status: 'resolved',
+      village: best.info.ref,
+      confidence: round(confidence),
+      spans: best.spans.map((m) => this.span(norm, input, m.start, m.end, m.entry.level, m.code, m.entry.via)).sort((a, b) => a.start - b.start),
+    };
+  }
+
+  /** Drops matches that are part of a longer name, and bare names used as street names (遵义路). */
+  private filterMatches(all: Match[], text: string): Match[] {
+    return all.filter((m) => {
+      if (m.entry.strength === 'bare' && STREET_AFTER.has(text[m.end] ?? '')) {
+        const nx = text[m.end];
+        if (nx !== '大' || text[m.end + 1] === '道' || text[m.end + 1] === '街') return false;
+      }
+      for (const n of all) {
+        if (n === m) continue;
+        const contains = n.start <= m.start && n.end >= m.end;
+        if (!contains) continue;
+        const longer = n.end - n.start > m.end - m.start;
+        if (longer) return false;
+        // Same text as a town or county name: a bare village name there means the town (平浪 in 平浪镇 ...).
+        if (m.entry.level === 'village' && m.entry.strength === 'bare' && LEVEL_RANK[n.entry.level] < LEVEL_RANK.village && !n.entry.outside) return false;
+      }
+      return true;
+    });
+  }
+
+  private evaluate(code: string, m: Match, region: Match[]): Scored | undefined {
+    const info = this.villages.get(code);
+    if (!info) return undefined;
+    const strength = m.entry.strength;
+    let score = strength === 'marked' ? WEIGHTS.village : strength === 'bare' ? WEIGHTS.villageBare : WEIGHTS.villageHomophone;
+    const ancestors: Record<DivisionLevel, string> = { province: info.province, prefecture: info.prefecture, county: info.county, town: info.town, village: code };
+    const best: Partial<Record<DivisionLevel, { w: number; m: Match; code: string }>> = {};
+    let conflict = false;
+    let regional = false;
+    for (const o of region) {
+      if (o === m) continue;
+      const lvl = o.entry.level;
+      const before = o.end <= m.start;
+      const after = o.start >= m.end;
+      if (!before && !after) continue;
+      if (lvl === 'village') {
+        if (before && !o.entry.codes.includes(code)) score -= o.entry.strength === 'marked' ? WEIGHTS.villageBefore : WEIGHTS.villageBareBefore;
+        continue;
+      }
+      const anc = ancestors[lvl];
+      const marked = o.entry.strength === 'marked';
+      if (o.entry.codes.includes(anc)) {
+        let w = supportWeight(lvl, marked);
+        if (after) { if (!marked) continue; w *= WEIGHTS.after; }
+        const cur = best[lvl];
+        if (!cur || w > cur.w) best[lvl] = { w, m: o, code: anc };
+      } else if (before && lvl !== 'province') {
+        // Another chain is named before the village.
+        if (marked) { score -= WEIGHTS.conflictMarked; conflict = true; }
+        else score -= lvl === 'county' ? WEIGHTS.conflictCountyBare : WEIGHTS.conflictBare;
+      }
+    }
+    const spans: Array<Match & { code: string }> = [{ ...m, code }];
+    for (const lvl of ['province', 'prefecture', 'county', 'town'] as const) {
+      const b = best[lvl];
+      if (!b) continue;
+      score += b.w;
+      spans.push({ ...b.m, code: b.code });
+    }
+    if (best.county || best.prefecture) regional = true;
+    // A bare name (鸡贾) is a village only when the text also names its town or county.
+    if (strength !== 'marked' && !best.town && !best.county) return undefined;
+    if (strength === 'homophone' && !best.town) return undefined;
+    return { info, score, match: m, spans, conflict, regional };
+  }
+
+  /**
+   * Homophone typos (鸡假村 for 鸡贾村): only inside a town the text names without doubt, and only
+   * when no village of that town is already named exactly.
+   */
+  private homophones(text: string, region: Match[], cands: Map<string, Scored>): Scored[] {
+    const out: Scored[] = [];
+    for (const t of region) {
+      if (t.entry.level !== 'town') continue;
+      let towns = t.entry.codes.filter((c) => this.townVillages.has(c));
+      if (towns.length > 1) {
+        const counties = new Set(region.filter((o) => o.entry.level === 'county' && o.end <= t.start).flatMap((o) => o.entry.codes));
+        towns = towns.filter((c) => counties.has(c.slice(0, 6)));
+      }
+      if (towns.length !== 1) continue;
+      const town = towns[0] as string;
+      if ([...cands.values()].some((c) => c.info.town === town && c.match.start >= t.end)) continue;
+      const codes = this.townVillages.get(town) ?? [];
+      const limit = Math.min(text.length, t.end + 8);
+      for (let p = t.end; p < limit; p++) {
+        const hits: Scored[] = [];
+        for (const code of codes) {
+          const v = this.villages.get(code);
+          if (!v || v.keys.length === 0) continue;
+          const L = v.keys.length;
+          if (p + L > text.length) continue;
+          const seg = text.slice(p, p + L);
+          if (seg === v.base) continue;
+          let ok = true;
+          for (let k = 0; k < L && ok; k++) {
+            const ch = seg[k] as string;
+            if (!HAN.test(ch)) { ok = false; break; }
+            const want = v.keys[k] as string[];
+            const have = charPinyin(ch);
+            ok = have.some((x) => want.includes(x));
+          }
+          if (!ok) continue;
+          const suffix = v.ref.name.endsWith('社区') ? '社区' : '村';
+          const marked = text.startsWith(suffix, p + L);
+          if (!marked && p !== t.end) continue;
+          const m: Match = { start: p, end: p + L + (marked ? suffix.length : 0), entry: { level: 'village', codes: [code], strength: 'homophone', via: 'homophone', outside: false } };
+          const s = this.evaluate(code, m, region);
+          if (s) hits.push(s);
+        }
+        if (hits.length > 0) { out.push(...hits); break; }
+      }
+    }
+    return out;
+  }
+
+  private span(norm: Normalized, input: string, start: number, end: number, level: DivisionLevel, code: string, via: MatchVia): MatchSpan {
+    const s = norm.offsets[start] ?? 0;
+    const lastAt = norm.offsets[end - 1] ?? s;
+    const cp = input.codePointAt(lastAt) ?? 0;
+    const e = lastAt + (cp > 0xffff ? 2 : 1);
+    return { level, code, start: s, end: e, text: input.slice(s, e), via };
+  }
+}
+
+interface Scored {
+  info: VillageInfo;
+  score: number;
+  match: Match;
+  spans: Array<Match & { code: string }>;
+  /** A county or town of another chain is named before the village. */
+  conflict: boolean;
+  /** The text names an in-region county or prefecture of this chain. */
+  regional: boolean;
+}
+
+function supportWeight(level: DivisionLevel, marked: boolean): number {
+  switch (level) {
+    case 'town': return marked ? WEIGHTS.town : WEIGHTS.townBare;
+    case 'county': return marked ? WEIGHTS.county : WEIGHTS.countyBare;
+    case 'prefecture': return WEIGHTS.prefecture;
+    case 'province': return WEIGHTS.province;
+    default: return 0;
+  }
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
