@@ -1,2 +1,3 @@
 export * from './errors.ts';
+export * from './access.ts';
 export * from './divisions/divisions.ts';

@@ -48,3 +48,11 @@ describe('buildExtract', () => {
     expect(() => buildExtract('5299', raw, [], 'test')).toThrow(/unknown prefecture/);
   });
 });
+
+describe('autonomous units', () => {
+  it('strips several ethnic groups, whatever the length of the place name', () => {
+    expect(shortRegionName('黔东南苗族侗族自治州')).toBe('黔东南州');
+    expect(shortRegionName('松桃苗族自治县')).toBe('松桃县');
+    expect(shortRegionName('务川仡佬族苗族自治县')).toBe('务川县');
+  });
+});

@@ -113,11 +113,20 @@ export function buildExtract(
   return { region, source, divisions, aliases: aliases.filter((a) => known.has(a.code)) };
 }
 
+/** The 56 recognised ethnic groups, longest first, as they appear in autonomous-unit names. */
+export const ETHNIC_GROUPS = [
+  '柯尔克孜', '乌孜别克', '维吾尔', '哈萨克', '达斡尔', '鄂温克', '鄂伦春', '俄罗斯', '塔吉克', '塔塔尔',
+  '蒙古', '布依', '朝鲜', '土家', '哈尼', '傈僳', '高山', '拉祜', '东乡', '纳西', '景颇', '仫佬', '布朗',
+  '撒拉', '毛南', '仡佬', '锡伯', '阿昌', '普米', '德昂', '保安', '裕固', '独龙', '赫哲', '门巴', '珞巴', '基诺',
+  '汉', '回', '藏', '苗', '彝', '壮', '满', '侗', '瑶', '白', '傣', '黎', '佤', '畲', '水', '土', '羌', '怒', '京',
+];
+const AUTONOMOUS = new RegExp(`^(.+?)(?:(?:${ETHNIC_GROUPS.join('|')})族)+自治(州|县|旗)$`);
+
 /** 黔南布依族苗族自治州 → 黔南州, 三都水族自治县 → 三都县, 贵州省 → 贵州. Used for display and search. */
 export function shortRegionName(name: string): string {
-  const m = /^(.+?)((?:[\u4e00-\u9fa5]{1,8}族)+)?自治(州|县|旗)$/.exec(name);
-  if (m && m[1] && m[2]) return m[1] + m[3];
-  if (/^(.+)(省|市|自治区)$/.test(name) && name.length > 2 && name.endsWith('省')) return name.slice(0, -1);
+  const m = AUTONOMOUS.exec(name);
+  if (m && m[1] && m[2]) return m[1] + m[2];
+  if (name.endsWith('省') && name.length > 2) return name.slice(0, -1);
   return name;
 }
 

@@ -1,0 +1,6 @@
+import authRoutes from '../modules/auth/auth.routes.ts';
+import divisionRoutes from '../modules/divisions/divisions.routes.ts';
+import type { RouteModule } from './context.ts';
+
+/** Every module's routes, registered in this order. Add a module by adding a line. */
+export const MODULES: RouteModule[] = [authRoutes, divisionRoutes];

@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import { type Config, loadConfig } from './config.ts';
+import { connect } from './db/connect.ts';
+import type { DB } from './db/schema.ts';
+import { bootstrap, type BootstrapReport } from './bootstrap.ts';
+import { buildApp } from './http/app.ts';
+import type { App, AppContext } from './http/context.ts';
+import { AuthService } from './modules/auth/auth.service.ts';
+
+export interface StartOptions extends Partial<Config> {
+  /** Directory of the built console; undefined serves the API only. */
+  webDist?: string;
+  /** PGlite only: start from a data-dir tarball (tests clone a seeded template). */
+  loadDataDir?: Blob;
+}
+
+export interface RunningServer {
+  url: string;
+  app: App;
+  ctx: AppContext;
+  report: BootstrapReport;
+  close(): Promise<void>;
+}
+
+/** Composition root: config → database → services → HTTP. Used by `npm start`, tests and the CLI. */
+export async function createContext(config: Config, loadDataDir?: Blob): Promise<{ ctx: AppContext; report: BootstrapReport; close: () => Promise<void> }> {
+  const database = await connect({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema, loadDataDir });
+  try {
+    const clock = () => new Date();
+    const report = await bootstrap(database.db, config, clock);
+    const ctx: AppContext = {
+      config,
+      db: database.db as Kysely<DB>,
+      engine: database.engine,
+      clock,
+      auth: new AuthService(database.db, { sessionTtlS: config.sessionTtlS, clock }),
+    };
+    return { ctx, report, close: () => database.close() };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const { webDist, loadDataDir, ...overrides } = opts;
+  const config = loadConfig(process.env, overrides);
+  const { ctx, report, close } = await createContext(config, loadDataDir);
+  let app: App;
+  try {
+    app = await buildApp(ctx, { webDist, logger: config.logLevel === 'silent' ? false : { level: config.logLevel } });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return {
+    url: `http://${host}:${port}`,
+    app,
+    ctx,
+    report,
+    async close() {
+      await app.close();
+      await close();
+    },
+  };
+}
