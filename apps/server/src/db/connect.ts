@@ -11,6 +11,8 @@ import type { DB } from './schema.ts';
 export interface Database {
   db: Kysely<DB>;
   engine: 'pglite' | 'postgres';
+  /** The embedded instance (PGlite only), e.g. to dump its data directory. */
+  pglite?: import('@electric-sql/pglite').PGlite;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ async function connectPglite(dataDir: string, loadDataDir?: Blob): Promise<Datab
   return {
     db,
     engine: 'pglite',
+    pglite,
     async close() {
       await db.destroy();
       unlock();
