@@ -1,0 +1,43 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Builds the console with Vite's JS API when apps/web/dist/index.html is missing or older than any
+ * source (src/**, index.html, vite.config.ts), so `npm install && npm start` is enough.
+ * Concurrent calls in one process share one build.
+ */
+const webDir = fileURLToPath(new URL('.', import.meta.url));
+const distDir = join(webDir, 'dist');
+const configFile = join(webDir, 'vite.config.ts');
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+export function webBuildIsStale(): boolean {
+  const index = join(distDir, 'index.html');
+  if (!existsSync(index)) return true;
+  const built = statSync(index).mtimeMs;
+  const sources = Math.max(newestMtime(join(webDir, 'src')), newestMtime(join(webDir, 'index.html')), newestMtime(configFile));
+  return sources > built;
+}
+
+let pending: Promise<{ distDir: string; built: boolean }> | undefined;
+
+export function ensureWebBuild(): Promise<{ distDir: string; built: boolean }> {
+  pending ??= (async () => {
+    if (!webBuildIsStale()) return { distDir, built: false };
+    const { build } = await import('vite');
+    await build({ configFile, logLevel: 'warn' });
+    return { distDir, built: true };
+  })().finally(() => {
+    pending = undefined;
+  });
+  return pending;
+}

@@ -1,0 +1,65 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCNLocale from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { ApiError } from '../api/client.ts';
+import { currentLang } from '../i18n/index.ts';
+import LoginPage from './LoginPage.tsx';
+import { AuthProvider, useAuth } from './auth.tsx';
+import { PageFallback } from './PageFallback.tsx';
+import ShellLayout from './ShellLayout.tsx';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      refetchOnWindowFocus: false,
+      retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+    },
+  },
+});
+
+/** Route guard: no token → login page (with ?next=); token → wait for /auth/me. */
+function RequireAuth() {
+  const { token, user, loading } = useAuth();
+  const location = useLocation();
+  if (!token) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (loading || !user) return <PageFallback />;
+  return <ShellLayout />;
+}
+
+function Localized() {
+  const { i18n } = useTranslation();
+  const lang = currentLang();
+  useEffect(() => {
+    dayjs.locale(lang === 'en' ? 'en' : 'zh-cn');
+    document.documentElement.lang = lang;
+  }, [lang, i18n.language]);
+  return (
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCNLocale} theme={{ token: { colorPrimary: '#0b7a3e', borderRadius: 4 } }}>
+      <AntApp>
+        <BrowserRouter>
+          <AuthProvider>
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route path="/*" element={<RequireAuth />} />
+            </Routes>
+          </AuthProvider>
+        </BrowserRouter>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export default function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Localized />
+    </QueryClientProvider>
+  );
+}

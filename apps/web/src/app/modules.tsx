@@ -1,0 +1,140 @@
+import {
+  ApartmentOutlined,
+  BranchesOutlined,
+  DashboardOutlined,
+  EnvironmentOutlined,
+  HomeOutlined,
+  NodeIndexOutlined,
+  ShopOutlined,
+  SolutionOutlined,
+  TeamOutlined,
+  TruckOutlined,
+} from '@ant-design/icons';
+import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
+import type { Role } from '../api/types.ts';
+
+/**
+ * THE plug-in point of the console. A page module declares here its route, its menu entry and the
+ * roles that see it; the shell (layout, menu, router, guard) is built from this list only.
+ * Later issues (parcels, stations, planning, outbound, newspapers, services) add one entry each
+ * and a folder src/routes/<resource>/. See docs/console.md.
+ */
+export type MenuGroup = 'overview' | 'network' | 'system';
+
+export interface ConsoleModule {
+  /** Stable key, also the menu key. */
+  key: string;
+  /** Route path without the leading slash; the module also owns every sub-path (`${path}/*`). */
+  path: string;
+  group: MenuGroup;
+  icon: ReactNode;
+  label: { 'zh-CN': string; en: string };
+  /** Roles that see the menu entry and may open the route. */
+  roles: readonly Role[];
+  /** Lazy page component (code-split per module). */
+  component: LazyExoticComponent<ComponentType>;
+  /** Hidden modules are routable but not in the menu. */
+  hideInMenu?: boolean;
+}
+
+const MANAGERS = ['admin', 'county_manager'] as const satisfies readonly Role[];
+const OFFICE = ['admin', 'county_manager', 'outlet_clerk'] as const satisfies readonly Role[];
+
+export const MODULES: readonly ConsoleModule[] = [
+  {
+    key: 'dashboard',
+    path: 'dashboard',
+    group: 'overview',
+    icon: <DashboardOutlined />,
+    label: { 'zh-CN': '运营总览', en: 'Dashboard' },
+    roles: OFFICE,
+    component: lazy(() => import('../routes/dashboard/DashboardPage.tsx')),
+  },
+  {
+    key: 'map',
+    path: 'map',
+    group: 'overview',
+    icon: <EnvironmentOutlined />,
+    label: { 'zh-CN': '网络地图', en: 'Network map' },
+    roles: OFFICE,
+    component: lazy(() => import('../routes/map/MapPage.tsx')),
+  },
+  {
+    key: 'divisions',
+    path: 'divisions',
+    group: 'network',
+    icon: <ApartmentOutlined />,
+    label: { 'zh-CN': '行政区划', en: 'Divisions' },
+    roles: OFFICE,
+    component: lazy(() => import('../routes/divisions/DivisionsPage.tsx')),
+  },
+  {
+    key: 'villages',
+    path: 'villages',
+    group: 'network',
+    icon: <HomeOutlined />,
+    label: { 'zh-CN': '行政村', en: 'Villages' },
+    roles: MANAGERS,
+    component: lazy(() => import('../routes/villages/VillagesPage.tsx')),
+  },
+  {
+    key: 'outlets',
+    path: 'outlets',
+    group: 'network',
+    icon: <ShopOutlined />,
+    label: { 'zh-CN': '网点', en: 'Outlets' },
+    roles: MANAGERS,
+    component: lazy(() => import('../routes/outlets/OutletsPage.tsx')),
+  },
+  {
+    key: 'partners',
+    path: 'partners',
+    group: 'network',
+    icon: <SolutionOutlined />,
+    label: { 'zh-CN': '合作企业与协议', en: 'Partners & agreements' },
+    roles: MANAGERS,
+    component: lazy(() => import('../routes/partners/PartnersPage.tsx')),
+  },
+  {
+    key: 'routes',
+    path: 'routes',
+    group: 'network',
+    icon: <NodeIndexOutlined />,
+    label: { 'zh-CN': '投递段', en: 'Delivery routes' },
+    roles: MANAGERS,
+    component: lazy(() => import('../routes/routes/RoutesPage.tsx')),
+  },
+  {
+    key: 'bus-lines',
+    path: 'bus-lines',
+    group: 'network',
+    icon: <BranchesOutlined />,
+    label: { 'zh-CN': '客运班线', en: 'Bus lines' },
+    roles: MANAGERS,
+    component: lazy(() => import('../routes/bus-lines/BusLinesPage.tsx')),
+  },
+  {
+    key: 'carriers',
+    path: 'carriers',
+    group: 'network',
+    icon: <TruckOutlined />,
+    label: { 'zh-CN': '投递员与车辆', en: 'Carriers & vehicles' },
+    roles: MANAGERS,
+    component: lazy(() => import('../routes/carriers/CarriersPage.tsx')),
+  },
+  {
+    key: 'users',
+    path: 'users',
+    group: 'system',
+    icon: <TeamOutlined />,
+    label: { 'zh-CN': '用户', en: 'Users' },
+    roles: MANAGERS,
+    component: lazy(() => import('../routes/users/UsersPage.tsx')),
+  },
+];
+
+export const GROUP_ORDER: readonly MenuGroup[] = ['overview', 'network', 'system'];
+
+export function modulesFor(role: Role): ConsoleModule[] {
+  return MODULES.filter((m) => m.roles.includes(role));
+}
