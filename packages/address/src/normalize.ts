@@ -53,6 +53,11 @@ export interface Normalized {
   text: string;
   /** For each UTF-16 unit of `text`, its offset in the original input. */
   offsets: number[];
+  /**
+   * For each UTF-16 unit of `text`: 1 if a segment starts there (start of text, after removed
+   * spaces or punctuation, or where digits/letters and Han characters meet), else 0.
+   */
+  boundary: Uint8Array;
   /** The original input was longer than MAX_INPUT_LENGTH and was cut. */
   truncated: boolean;
 }
@@ -67,7 +72,18 @@ export function normalizeAddress(input: string): Normalized {
   const src = truncated ? input.slice(0, MAX_INPUT_LENGTH) : input;
   let text = '';
   const offsets: number[] = [];
+  const starts: number[] = [];
   let inTag = false;
+  // Segment tracking: 0 none yet, 1 Han, 2 digit/letter; `gap` when something was dropped.
+  let prevClass = 0;
+  let gap = true;
+  const push = (s: string, at: number, cls: number) => {
+    if (gap || cls !== prevClass) starts.push(text.length);
+    gap = false;
+    prevClass = cls;
+    text += s;
+    for (let u = 0; u < s.length; u++) offsets.push(at);
+  };
   for (let i = 0; i < src.length && text.length < MAX_NORMALIZED_LENGTH; ) {
     const cp = src.codePointAt(i) ?? 0;
     const width = cp > 0xffff ? 2 : 1;
@@ -75,29 +91,32 @@ export function normalizeAddress(input: string): Normalized {
     const at = i;
     i += width;
     // Markup: drop whatever sits between < and > (tags), keep the text around them.
-    if (ch === '<' || ch === '＜') { inTag = true; continue; }
+    if (ch === '<' || ch === '＜') { inTag = true; gap = true; continue; }
     if (inTag) { if (ch === '>' || ch === '＞') inTag = false; continue; }
     if (cp < 0x80) {
-      if ((cp >= 0x30 && cp <= 0x39) || (cp >= 0x61 && cp <= 0x7a)) { text += ch; offsets.push(at); }
-      else if (cp >= 0x41 && cp <= 0x5a) { text += ch.toLowerCase(); offsets.push(at); }
+      if ((cp >= 0x30 && cp <= 0x39) || (cp >= 0x61 && cp <= 0x7a)) push(ch, at, 2);
+      else if (cp >= 0x41 && cp <= 0x5a) push(ch.toLowerCase(), at, 2);
+      else gap = true;
       continue;
     }
     if (!isHan(cp)) {
       // Full-width forms, circled digits, compatibility ideographs: NFKC, then keep what is useful.
       const n = ch.normalize('NFKC');
+      let kept = false;
       for (const c of n) {
         const k = c.codePointAt(0) ?? 0;
-        if ((k >= 0x30 && k <= 0x39) || (k >= 0x61 && k <= 0x7a)) { text += c; offsets.push(at); }
-        else if (k >= 0x41 && k <= 0x5a) { text += c.toLowerCase(); offsets.push(at); }
-        else if (isHan(k)) { const s = map.get(c) ?? c; text += s; for (let u = 0; u < s.length; u++) offsets.push(at); }
+        if ((k >= 0x30 && k <= 0x39) || (k >= 0x61 && k <= 0x7a)) { push(c, at, 2); kept = true; }
+        else if (k >= 0x41 && k <= 0x5a) { push(c.toLowerCase(), at, 2); kept = true; }
+        else if (isHan(k)) { push(map.get(c) ?? c, at, 1); kept = true; }
       }
+      if (!kept) gap = true;
       continue;
     }
-    ch = map.get(ch) ?? ch;
-    text += ch;
-    for (let u = 0; u < ch.length; u++) offsets.push(at);
+    push(map.get(ch) ?? ch, at, 1);
   }
-  return { text, offsets, truncated };
+  const boundary = new Uint8Array(text.length);
+  for (const p of starts) if (p < boundary.length) boundary[p] = 1;
+  return { text, offsets, boundary, truncated };
 }
 
 /** Normalised text only (used for names in the index and learned aliases). */

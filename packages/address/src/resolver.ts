@@ -234,7 +234,7 @@ export class AddressIndex {
     };
     for (const m of region) {
       if (m.entry.level !== 'village') continue;
-      for (const code of m.entry.codes) consider(this.evaluate(code, m, region));
+      for (const code of m.entry.codes) consider(this.evaluate(code, m, region, text));
     }
     for (const s of this.homophones(text, region, cands)) consider(s);
 
@@ -242,12 +242,21 @@ export class AddressIndex {
     const best = ranked[0];
 
     // Outside: a place outside the region is named before the village (or anywhere, if no village),
-    // and the text does not name an in-region county or prefecture.
+    // nothing in the region (county, prefecture, marked town) is named before it, and the village
+    // chain has no county or prefecture support.
     const cut = best ? best.match.start : text.length;
-    const outsideBefore = outside.filter((o) => o.start < cut);
+    const outsideBefore = outside.filter((o) => o.start < cut && !region.some((r) => r.start < o.start && isRegionalAdmin(r))
+      // A bare outside name (遵义, 海南) counts where a place name starts: at the start of a segment
+      // or right after a province or prefecture; 王海南 is a person.
+      && (o.entry.strength === 'marked' || norm.boundary[o.start] === 1 || matches.some((p) => p.end === o.start && (p.entry.level === 'province' || p.entry.level === 'prefecture'))));
     if (outsideBefore.length > 0 && (!best || !best.regional)) {
       return { status: 'outside', spans: outsideBefore.map((o) => this.span(norm, input, o.start, o.end, o.entry.level, o.entry.codes[0] ?? '', o.entry.via)) };
     }
+    return this.decide(ranked, norm, input);
+  }
+
+  private decide(ranked: Scored[], norm: Normalized, input: string): Resolution {
+    const best = ranked[0];
     if (!best || best.score < WEIGHTS.minimum) return { status: 'unresolved' };
     const second = ranked[1];
     const close = ranked.filter((c) => c.score > best.score - WEIGHTS.margin);
@@ -287,7 +296,7 @@ export class AddressIndex {
     });
   }
 
-  private evaluate(code: string, m: Match, region: Match[]): Scored | undefined {
+  private evaluate(code: string, m: Match, region: Match[], text: string): Scored | undefined {
     const info = this.villages.get(code);
     if (!info) return undefined;
     const strength = m.entry.strength;
@@ -327,8 +336,14 @@ export class AddressIndex {
       spans.push({ ...b.m, code: b.code });
     }
     if (best.county || best.prefecture) regional = true;
-    // A bare name (鸡贾) is a village only when the text also names its town or county.
+    // A bare name (鸡贾) is a village only when the text also names its town or county, and not
+    // when an unknown village (但平村) is written between them: then it is a hamlet or a landmark.
     if (strength !== 'marked' && !best.town && !best.county) return undefined;
+    if (strength === 'bare') {
+      const from = Math.max(best.town?.m.end ?? 0, best.county?.m.end ?? 0);
+      const gap = text.slice(from, m.start);
+      if (gap.includes('村') || gap.includes('社区')) return undefined;
+    }
     if (strength === 'homophone' && !best.town) return undefined;
     return { info, score, match: m, spans, conflict, regional };
   }
@@ -373,7 +388,7 @@ export class AddressIndex {
           const marked = text.startsWith(suffix, p + L);
           if (!marked && p !== t.end) continue;
           const m: Match = { start: p, end: p + L + (marked ? suffix.length : 0), entry: { level: 'village', codes: [code], strength: 'homophone', via: 'homophone', outside: false } };
-          const s = this.evaluate(code, m, region);
+          const s = this.evaluate(code, m, region, text);
           if (s) hits.push(s);
         }
         if (hits.length > 0) { out.push(...hits); break; }
@@ -400,6 +415,11 @@ interface Scored {
   conflict: boolean;
   /** The text names an in-region county or prefecture of this chain. */
   regional: boolean;
+}
+
+function isRegionalAdmin(m: Match): boolean {
+  const l = m.entry.level;
+  return l === 'county' || l === 'prefecture' || (l === 'town' && m.entry.strength === 'marked');
 }
 
 function supportWeight(level: DivisionLevel, marked: boolean): number {
