@@ -161,7 +161,7 @@ describe('visit rules', () => {
     expect(validateVisitRule({ minVisitsPerWeek: 3, allowedDays: [1, 3, 5], serviceS: 600 }).errors).toEqual([]);
     expect(paths(validateVisitRule({ minVisitsPerWeek: 4, allowedDays: [1, 3, 5], serviceS: 600 }))).toContain('visitRule.allowedDays');
     expect(paths(validateVisitRule({ minVisitsPerWeek: 8, allowedDays: [1], serviceS: 600 }))).toContain('visitRule.minVisitsPerWeek');
-    expect(paths(validateVisitRule({ minVisitsPerWeek: 1, allowedDays: [0, 1], serviceS: -5 }))).toEqual(['visitRule.allowedDays[0]', 'visitRule.serviceS']);
+    expect(paths(validateVisitRule({ minVisitsPerWeek: 1, allowedDays: [0 as 1, 1], serviceS: -5 }))).toEqual(['visitRule.allowedDays[0]', 'visitRule.serviceS']);
     expect(wpaths(validateVisitRule({ minVisitsPerWeek: 2, allowedDays: [1, 4], serviceS: 600 }, 'village'))).toEqual(['visitRule.minVisitsPerWeek']);
   });
   it('validates a village and its coordinates', () => {
