@@ -1,0 +1,411 @@
+import type { Model } from './model.ts';
+import { Rng } from './rng.ts';
+import { Splitter } from './split.ts';
+import { LocalSearch } from './localsearch.ts';
+import { evaluateRoutes } from './evaluate.ts';
+
+export interface GaParams {
+  mu: number;
+  lambda: number;
+  nbElite: number;
+  nbClose: number;
+  targetFeasible: number;
+  nbIterNoImprovement: number;
+  repairProbability: number;
+}
+
+export const DEFAULT_PARAMS: GaParams = {
+  mu: 25,
+  lambda: 40,
+  nbElite: 4,
+  nbClose: 5,
+  targetFeasible: 0.3,
+  nbIterNoImprovement: 20000,
+  repairProbability: 0.5,
+};
+
+export interface Individual {
+  routes: Int32Array[];
+  giant: Int32Array;
+  succ: Int32Array;
+  pred: Int32Array;
+  /** distance + fixed costs */
+  cost: number;
+  distance: number;
+  excessLoad: number;
+  timeWarp: number;
+  nRoutes: number;
+  feasible: boolean;
+  penCost: number;
+  fitness: number;
+  /** Other members of the subpopulation sorted by broken-pairs distance. */
+  prox: { d: number; ind: Individual }[];
+}
+
+export interface GaBudget {
+  clock: () => number;
+  deadline: number;
+  maxIterations: number;
+  targetCost: number;
+  onImprovement?: (cost: number, atMs: number) => void;
+  /** Optional hook: called every `exchangeEvery` iterations; may return individuals' routes to inject. */
+  exchange?: (best: Individual | null) => Int32Array[][] | null;
+  exchangeEvery?: number;
+}
+
+export interface GaResult {
+  best: Individual | null;
+  bestInfeasible: Individual | null;
+  iterations: number;
+  restarts: number;
+  bestAtMs: number;
+  bestAtIteration: number;
+}
+
+/** Hybrid genetic search (Vidal et al. 2012, 2022): OX + Split + granular local search, biased fitness. */
+export class Genetic {
+  private readonly m: Model;
+  private readonly rng: Rng;
+  private readonly P: GaParams;
+  private readonly splitter: Splitter;
+  private readonly ls: LocalSearch;
+  private feasiblePop: Individual[] = [];
+  private infeasiblePop: Individual[] = [];
+  pCap: number;
+  pTw: number;
+  private loadHist: number[] = [];
+  private timeHist: number[] = [];
+  private readonly slotOrder: Int32Array;
+  best: Individual | null = null;
+  bestInfeasible: Individual | null = null;
+
+  constructor(m: Model, seed: number, params: Partial<GaParams> = {}) {
+    this.m = m;
+    this.rng = new Rng(seed);
+    this.P = { ...DEFAULT_PARAMS, ...params };
+    this.splitter = new Splitter(m);
+    this.ls = new LocalSearch(m, this.rng);
+    this.pCap = Math.max(0.1, Math.min(1000, m.maxDist / m.maxDemand));
+    this.pTw = 100;
+    // slots by decreasing capacity (for assigning split routes in heterogeneous fleets)
+    const so = Array.from({ length: m.nSlots }, (_, i) => i);
+    so.sort((a, b) => m.slotCap[b]! - m.slotCap[a]! || a - b);
+    this.slotOrder = Int32Array.from(so);
+  }
+
+  private makeIndividual(routes: Int32Array[]): Individual {
+    const m = this.m;
+    const ev = evaluateRoutes(m, routes);
+    const nC = m.nC;
+    const succ = new Int32Array(nC).fill(-1);
+    const pred = new Int32Array(nC).fill(-1);
+    // giant tour: routes sorted by polar angle of their barycentre when coordinates exist
+    const idx: number[] = [];
+    for (let r = 0; r < routes.length; r++) if (routes[r]!.length > 0) idx.push(r);
+    if (m.angle) {
+      const ang = m.angle;
+      const key = new Map<number, number>();
+      for (const r of idx) {
+        let sx = 0;
+        let sy = 0;
+        for (const c of routes[r]!) {
+          sx += Math.cos(ang[c]!);
+          sy += Math.sin(ang[c]!);
+        }
+        key.set(r, Math.atan2(sy, sx));
+      }
+      idx.sort((a, b) => key.get(a)! - key.get(b)! || a - b);
+    }
+    const giant = new Int32Array(nC);
+    let k = 0;
+    for (const r of idx) {
+      const rt = routes[r]!;
+      for (let i = 0; i < rt.length; i++) {
+        const c = rt[i]!;
+        giant[k++] = c;
+        if (i > 0) pred[c] = rt[i - 1]!;
+        if (i + 1 < rt.length) succ[c] = rt[i + 1]!;
+      }
+    }
+    const ind: Individual = {
+      routes,
+      giant,
+      succ,
+      pred,
+      cost: ev.distance + ev.fixed,
+      distance: ev.distance,
+      excessLoad: ev.excessLoad,
+      timeWarp: ev.timeWarp,
+      nRoutes: ev.nRoutes,
+      feasible: ev.excessLoad === 0 && ev.timeWarp === 0,
+      penCost: 0,
+      fitness: 0,
+      prox: [],
+    };
+    ind.penCost = this.penalised(ind, 1);
+    return ind;
+  }
+
+  private penalised(ind: Individual, factor: number): number {
+    return ind.cost + factor * (this.pCap * ind.excessLoad + this.pTw * ind.timeWarp);
+  }
+
+  /** Split a giant tour and assign routes to vehicle slots. */
+  private splitToRoutes(giant: Int32Array): Int32Array[] {
+    const m = this.m;
+    const b = this.splitter.split(giant, this.pCap, this.pTw, m.nSlots);
+    const routes: Int32Array[] = [];
+    for (let r = 0; r + 1 < b.length; r++) routes.push(giant.slice(b[r]!, b[r + 1]!));
+    const out: Int32Array[] = Array.from({ length: m.nSlots }, () => new Int32Array(0));
+    if (m.homogeneous) {
+      for (let r = 0; r < routes.length; r++) out[r] = routes[r]!;
+      return out;
+    }
+    const loads = routes.map((rt) => rt.reduce((s, c) => s + m.demand[m.clientNode[c]!]!, 0));
+    const ord = routes.map((_, i) => i).sort((a, c) => loads[c]! - loads[a]! || a - c);
+    ord.forEach((ri, k) => {
+      out[this.slotOrder[k]!] = routes[ri]!;
+    });
+    return out;
+  }
+
+  private educate(routes: Int32Array[], factor = 1): Int32Array[] {
+    this.ls.load(routes);
+    this.ls.run(this.pCap * factor, this.pTw * factor);
+    return this.ls.exportRoutes();
+  }
+
+  private randomGiant(): Int32Array {
+    const g = new Int32Array(this.m.nC);
+    for (let i = 0; i < g.length; i++) g[i] = i;
+    this.rng.shuffle(g);
+    return g;
+  }
+
+  private crossoverOX(a: Individual, b: Individual): Int32Array {
+    const n = this.m.nC;
+    const child = new Int32Array(n);
+    if (n < 2) return a.giant.slice();
+    const used = new Uint8Array(n);
+    const start = this.rng.int(n);
+    let end = this.rng.int(n);
+    while (end === start) end = this.rng.int(n);
+    let j = start;
+    while (j % n !== (end + 1) % n) {
+      const c = a.giant[j % n]!;
+      child[j % n] = c;
+      used[c] = 1;
+      j++;
+    }
+    for (let i = 1; i <= n; i++) {
+      const c = b.giant[(end + i) % n]!;
+      if (used[c]) continue;
+      child[j % n] = c;
+      j++;
+    }
+    return child;
+  }
+
+  private brokenPairs(a: Individual, b: Individual): number {
+    const n = this.m.nC;
+    let d = 0;
+    for (let j = 0; j < n; j++) {
+      const sa = a.succ[j]!;
+      if (sa !== b.succ[j] && sa !== b.pred[j]) d++;
+      if (a.pred[j] === -1 && b.pred[j] !== -1 && b.succ[j] !== -1) d++;
+    }
+    return n > 0 ? d / n : 0;
+  }
+
+  private avgClose(ind: Individual): number {
+    const k = Math.min(this.P.nbClose, ind.prox.length);
+    if (k === 0) return 0;
+    let s = 0;
+    for (let i = 0; i < k; i++) s += ind.prox[i]!.d;
+    return s / k;
+  }
+
+  private addToPop(ind: Individual): void {
+    const pop = ind.feasible ? this.feasiblePop : this.infeasiblePop;
+    for (const o of pop) {
+      const d = this.brokenPairs(ind, o);
+      insertSorted(o.prox, d, ind);
+      insertSorted(ind.prox, d, o);
+    }
+    pop.push(ind);
+    if (ind.feasible) {
+      if (!this.best || ind.cost < this.best.cost - 1e-9) this.best = ind;
+    } else if (!this.bestInfeasible || ind.penCost < this.bestInfeasible.penCost) this.bestInfeasible = ind;
+    if (pop.length > this.P.mu + this.P.lambda) {
+      while (pop.length > this.P.mu) this.removeWorst(pop);
+    }
+  }
+
+  private updateFitness(pop: Individual[]): void {
+    const n = pop.length;
+    if (n === 1) {
+      pop[0]!.fitness = 0;
+      return;
+    }
+    for (const ind of pop) ind.penCost = this.penalised(ind, 1);
+    const byCost = pop.map((ind, i) => i).sort((a, b) => pop[a]!.penCost - pop[b]!.penCost || a - b);
+    const rankCost = new Float64Array(n);
+    byCost.forEach((i, r) => (rankCost[i] = r / (n - 1)));
+    const div = pop.map((ind) => this.avgClose(ind));
+    const byDiv = pop.map((_, i) => i).sort((a, b) => div[b]! - div[a]! || a - b);
+    const nbElite = Math.min(this.P.nbElite, n);
+    byDiv.forEach((i, r) => {
+      pop[i]!.fitness = rankCost[i]! + (1 - nbElite / n) * (r / (n - 1));
+    });
+  }
+
+  private removeWorst(pop: Individual[]): void {
+    this.updateFitness(pop);
+    let worst = -1;
+    let worstClone = false;
+    let worstFit = -Infinity;
+    for (let i = 0; i < pop.length; i++) {
+      const ind = pop[i]!;
+      const clone = ind.prox.length > 0 && ind.prox[0]!.d < 1e-9;
+      if ((clone && !worstClone) || (clone === worstClone && ind.fitness > worstFit)) {
+        worst = i;
+        worstClone = clone;
+        worstFit = ind.fitness;
+      }
+    }
+    if (worst < 0) worst = pop.length - 1;
+    const gone = pop[worst]!;
+    pop.splice(worst, 1);
+    for (const o of pop) {
+      const k = o.prox.findIndex((p) => p.ind === gone);
+      if (k >= 0) o.prox.splice(k, 1);
+    }
+  }
+
+  private tournament(): Individual {
+    const fs = this.feasiblePop.length;
+    const total = fs + this.infeasiblePop.length;
+    const pick = (): Individual => {
+      const k = this.rng.int(total);
+      return k < fs ? this.feasiblePop[k]! : this.infeasiblePop[k - fs]!;
+    };
+    const a = pick();
+    const b = pick();
+    return a.fitness < b.fitness ? a : b;
+  }
+
+  private managePenalties(): void {
+    const adjust = (hist: number[], p: number): number => {
+      if (hist.length === 0) return p;
+      const frac = hist.reduce((s, x) => s + x, 0) / hist.length;
+      const t = this.P.targetFeasible;
+      if (frac < t - 0.05) return Math.min(p * 1.2, 1e9);
+      if (frac > t + 0.05) return Math.max(p * 0.85, 0.01);
+      return p;
+    };
+    this.pCap = adjust(this.loadHist, this.pCap);
+    if (this.m.hasTime) this.pTw = adjust(this.timeHist, this.pTw);
+    this.loadHist = [];
+    this.timeHist = [];
+    for (const pop of [this.infeasiblePop]) this.updateFitness(pop);
+  }
+
+  private record(ind: Individual): void {
+    this.loadHist.push(ind.excessLoad === 0 ? 1 : 0);
+    this.timeHist.push(ind.timeWarp === 0 ? 1 : 0);
+  }
+
+  /** Educates, records, inserts and repairs a new solution. */
+  private handle(routes: Int32Array[]): void {
+    const ind = this.makeIndividual(this.educate(routes));
+    this.record(ind);
+    this.addToPop(ind);
+    if (!ind.feasible && this.rng.float() < this.P.repairProbability) {
+      const rep = this.makeIndividual(this.educate(ind.routes.map((r) => r.slice()), 10));
+      if (rep.feasible) this.addToPop(rep);
+    }
+  }
+
+  /** Injects given routes (e.g. an elite received from another thread). */
+  inject(routes: Int32Array[]): void {
+    const ind = this.makeIndividual(routes.map((r) => r.slice()));
+    this.addToPop(ind);
+  }
+
+  run(budget: GaBudget): GaResult {
+    const t0 = budget.clock();
+    const P = this.P;
+    let it = 0;
+    let restarts = 0;
+    let bestAtMs = 0;
+    let bestAtIteration = 0;
+    let lastImprove = 0;
+    let bestCost = Infinity;
+    const timeUp = (): boolean => budget.clock() >= budget.deadline;
+    const noteBest = (): void => {
+      if (this.best && this.best.cost < bestCost - 1e-9) {
+        bestCost = this.best.cost;
+        bestAtMs = budget.clock() - t0;
+        bestAtIteration = it;
+        lastImprove = it;
+        budget.onImprovement?.(bestCost, bestAtMs);
+      }
+    };
+    const init = (): void => {
+      for (let k = 0; k < 4 * P.mu; k++) {
+        if (k > 0 && timeUp()) break;
+        this.handle(this.splitToRoutes(this.randomGiant()));
+        if (k % 100 === 99) this.managePenalties();
+        noteBest();
+      }
+      this.updateFitness(this.feasiblePop);
+      this.updateFitness(this.infeasiblePop);
+    };
+    init();
+    let bestEver = this.best;
+    while (it < budget.maxIterations && !timeUp() && bestCost > budget.targetCost) {
+      it++;
+      const a = this.tournament();
+      const b = this.tournament();
+      const child = this.crossoverOX(a, b);
+      this.handle(this.splitToRoutes(child));
+      noteBest();
+      if (it % 100 === 0) {
+        this.managePenalties();
+        this.updateFitness(this.feasiblePop);
+      } else if (it % 10 === 0) {
+        this.updateFitness(this.feasiblePop);
+        this.updateFitness(this.infeasiblePop);
+      }
+      if (budget.exchange && budget.exchangeEvery && it % budget.exchangeEvery === 0) {
+        const got = budget.exchange(this.best);
+        if (got) for (const r of got) this.inject(r);
+        noteBest();
+      }
+      if (it - lastImprove > P.nbIterNoImprovement) {
+        if (this.best && (!bestEver || this.best.cost < bestEver.cost)) bestEver = this.best;
+        this.feasiblePop = [];
+        this.infeasiblePop = [];
+        this.best = null;
+        restarts++;
+        lastImprove = it;
+        init();
+        const nb = this.best as Individual | null;
+        if (bestEver && (!nb || bestEver.cost <= nb.cost)) this.best = bestEver;
+      }
+    }
+    if (bestEver && (!this.best || bestEver.cost < this.best.cost)) this.best = bestEver;
+    return { best: this.best, bestInfeasible: this.bestInfeasible, iterations: it, restarts, bestAtMs, bestAtIteration };
+  }
+}
+
+function insertSorted(list: { d: number; ind: Individual }[], d: number, ind: Individual): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.d <= d) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, { d, ind });
+}
