@@ -284,6 +284,13 @@ export function parseServices(s: string): Cell<ServiceCode[]> {
   return { ok: true, value: out };
 }
 
+/** Errors and warnings in spreadsheet order (stable within a row). */
+function sortByRow<T>(r: ImportResult<T>): ImportResult<T> {
+  r.rejected.sort((a, b) => a.row - b.row);
+  r.warnings.sort((a, b) => a.row - b.row);
+  return r;
+}
+
 function nullable(s: string): string | null {
   return s === '' ? null : s;
 }
@@ -370,7 +377,7 @@ export function parseOutletRows(rows: ImportRows, ctx: ImportContext): ImportRes
     mergeValidation(r.row, validateOutlet(outlet, ctx), result.rejected, result.warnings, (p) => p.replace(/\[\d+\]$/, ''));
     if (result.rejected.length === before) result.valid.push(outlet);
   }
-  return result;
+  return sortByRow(result);
 }
 
 export function exportOutletRows(outlets: readonly Outlet[]): string[][] {
@@ -431,7 +438,7 @@ export function parseVillageCoordinateRows(rows: ImportRows, ctx: ImportContext)
     }
     if (result.rejected.length === before) result.valid.push(v);
   }
-  return result;
+  return sortByRow(result);
 }
 
 /** Village coordinates export; `divisions` supplies the names (informative column, checked on import). */
@@ -589,7 +596,7 @@ export function parseRouteRows(rows: ImportRows, ctx: ImportContext): ImportResu
     }
     result.valid.push(route);
   }
-  return result;
+  return sortByRow(result);
 }
 
 export function exportRouteRows(routes: readonly DeliveryRoute[], outletCodeById: { get(id: string): string | undefined }, divisions?: DivisionLookup): string[][] {
@@ -730,7 +737,7 @@ export function parseBusLineRows(rows: ImportRows, ctx: ImportContext): ImportRe
     }
     result.valid.push(line);
   }
-  return result;
+  return sortByRow(result);
 }
 
 export function exportBusLineRows(lines: readonly BusLine[], outletCodeById: { get(id: string): string | undefined }): string[][] {
