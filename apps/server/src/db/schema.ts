@@ -69,7 +69,7 @@ export interface OutletsTable {
   id: string; code: string; name: string; kind: string; division_code: string; county_code: string;
   town_code: string | null; village_code: string | null; lon: number; lat: number;
   coordinates_approximate: Generated<boolean>; opening_hours: Generated<string>; capacity_slots: Generated<number>;
-  contact_name: Generated<string>; contact_phone: Generated<string>; services: Generated<string[]>;
+  contact_name: string | null; contact_phone: string | null; services: Generated<string[]>;
   active: Generated<boolean>; created_at: Timestamp; updated_at: Timestamp;
 }
 export interface PartnersTable { code: string; name: string; active: Generated<boolean>; created_at: Timestamp }
@@ -78,8 +78,8 @@ export interface AgreementsTable {
   remote_surcharge_fen: Generated<number>; valid_from: DateCol; valid_to: DateCol | null;
   promise_hours: Generated<number>; active: Generated<boolean>;
 }
-export interface CarriersTable { id: string; name: string; phone: Generated<string>; outlet_id: string | null; county_code: string; active: Generated<boolean> }
-export interface VehiclesTable { id: string; plate: Generated<string>; vehicle_type: string; capacity_kg: number; outlet_id: string | null; county_code: string; active: Generated<boolean> }
+export interface CarriersTable { id: string; name: string; phone: string | null; outlet_id: string; county_code: string; vehicle_id: string | null; active: Generated<boolean> }
+export interface VehiclesTable { id: string; code: string; vehicle_type: string; capacity_kg: number; speed_kmh: number; outlet_id: string; county_code: string; active: Generated<boolean> }
 export interface DeliveryRoutesTable {
   id: string; code: string; name: string; outlet_id: string; county_code: string; vehicle_type: string;
   capacity_kg: number; working_days: Generated<number[]>; max_duration_s: Generated<number>;

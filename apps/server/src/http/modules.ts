@@ -1,6 +1,7 @@
 import authRoutes from '../modules/auth/auth.routes.ts';
 import divisionRoutes from '../modules/divisions/divisions.routes.ts';
+import networkRoutes from '../modules/network/network.routes.ts';
 import type { RouteModule } from './context.ts';
 
 /** Every module's routes, registered in this order. Add a module by adding a line. */
-export const MODULES: RouteModule[] = [authRoutes, divisionRoutes];
+export const MODULES: RouteModule[] = [authRoutes, divisionRoutes, networkRoutes];

@@ -35,8 +35,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       coordinates_approximate boolean NOT NULL DEFAULT false,
       opening_hours text NOT NULL DEFAULT '',
       capacity_slots integer NOT NULL DEFAULT 0 CHECK (capacity_slots >= 0),
-      contact_name text NOT NULL DEFAULT '',
-      contact_phone text NOT NULL DEFAULT '',
+      contact_name text,
+      contact_phone text,
       services text[] NOT NULL DEFAULT '{}',
       active boolean NOT NULL DEFAULT true,
       created_at timestamptz NOT NULL DEFAULT now(),
@@ -67,24 +67,27 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE INDEX agreements_partner_county_idx ON agreements (partner_code, county_code);
 
-    CREATE TABLE carriers (
+    CREATE TABLE vehicles (
       id text PRIMARY KEY,
-      name text NOT NULL,
-      phone text NOT NULL DEFAULT '',
-      outlet_id text REFERENCES outlets(id),
+      code text NOT NULL UNIQUE,
+      vehicle_type text NOT NULL CHECK (vehicle_type IN ('e_bike','motorcycle','van')),
+      capacity_kg integer NOT NULL CHECK (capacity_kg > 0),
+      speed_kmh double precision NOT NULL CHECK (speed_kmh > 0),
+      outlet_id text NOT NULL REFERENCES outlets(id),
       county_code text NOT NULL,
       active boolean NOT NULL DEFAULT true
     );
 
-    CREATE TABLE vehicles (
+    CREATE TABLE carriers (
       id text PRIMARY KEY,
-      plate text NOT NULL DEFAULT '',
-      vehicle_type text NOT NULL,
-      capacity_kg integer NOT NULL CHECK (capacity_kg > 0),
-      outlet_id text REFERENCES outlets(id),
+      name text NOT NULL,
+      phone text,
+      outlet_id text NOT NULL REFERENCES outlets(id),
       county_code text NOT NULL,
+      vehicle_id text REFERENCES vehicles(id),
       active boolean NOT NULL DEFAULT true
     );
+    CREATE INDEX carriers_county_idx ON carriers (county_code);
 
     CREATE TABLE delivery_routes (
       id text PRIMARY KEY,
@@ -92,7 +95,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       name text NOT NULL,
       outlet_id text NOT NULL REFERENCES outlets(id),
       county_code text NOT NULL,
-      vehicle_type text NOT NULL,
+      vehicle_type text NOT NULL CHECK (vehicle_type IN ('e_bike','motorcycle','van')),
       capacity_kg integer NOT NULL CHECK (capacity_kg > 0),
       working_days smallint[] NOT NULL DEFAULT '{1,2,3,4,5,6}',
       max_duration_s integer NOT NULL DEFAULT 28800,

@@ -20,7 +20,7 @@ describe(`auth and access (${process.env.TEST_DB ?? 'pglite'})`, () => {
   });
 
   it('answers 401 problem+json without or with bad credentials', async () => {
-    for (const headers of [{}, { authorization: 'Bearer cts_nonsense' }, { authorization: 'Basic abc' }]) {
+    for (const headers of [{}, { authorization: 'Bearer cts_nonsense' }, { authorization: 'Basic abc' }] as Array<Record<string, string>>) {
       const r = await s.api('/api/v1/divisions', { headers });
       expect(r.status).toBe(401);
       expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);

@@ -1,0 +1,47 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import type { LearnedAlias } from '@cuntong/address';
+import { addressIndex, presentResolution } from '../../modules/address/address.service.ts';
+
+/** Learned aliases from a file: a JSON array or JSON lines of {"text","code"}. */
+function readLearned(file: string): LearnedAlias[] {
+  const raw = readFileSync(file, 'utf8').trim();
+  if (raw.length === 0) return [];
+  const rows = raw.startsWith('[') ? (JSON.parse(raw) as unknown[]) : raw.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+  return rows.filter((r): r is LearnedAlias => typeof r === 'object' && r !== null && typeof (r as LearnedAlias).text === 'string' && typeof (r as LearnedAlias).code === 'string');
+}
+
+export function register(program: Command): void {
+  const cmd = program.command('address').description('address resolution: free-text rural addresses → village-level division');
+  cmd
+    .command('resolve')
+    .description('read one address per line on stdin (or --file), write one JSON object per line on stdout, in order')
+    .option('--region <code>', 'region code of the division extract (default REGION env or 5227)')
+    .option('--file <path>', 'read addresses from this file instead of stdin')
+    .option('--learned <path>', 'learned aliases: JSON array or JSON lines of {"text","code"}')
+    .option('--spans', 'include the matched parts of the text (spans) in resolved answers')
+    .action(async (opts: { region?: string; file?: string; learned?: string; spans?: boolean }) => {
+      const idx = addressIndex(opts.region, opts.learned ? readLearned(opts.learned) : []);
+      const input = opts.file ? createReadStream(opts.file, { encoding: 'utf8' }) : process.stdin;
+      if (!opts.file) process.stdin.setEncoding('utf8');
+      const rl = createInterface({ input, crlfDelay: Infinity });
+      const out = process.stdout;
+      let buf = '';
+      const flush = async () => {
+        if (buf.length === 0) return;
+        const ok = out.write(buf);
+        buf = '';
+        if (!ok) await new Promise<void>((resolve) => out.once('drain', resolve));
+      };
+      for await (const raw of rl) {
+        const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+        const r = idx.resolve(line);
+        const json: Record<string, unknown> = { ...presentResolution(line, r) };
+        if (opts.spans && r.status === 'resolved') json.spans = r.spans;
+        buf += JSON.stringify(json) + '\n';
+        if (buf.length > 64 * 1024) await flush();
+      }
+      await flush();
+    });
+}
