@@ -66,57 +66,81 @@ const isHan = (cp: number) =>
   (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x20000 && cp <= 0x3134f) || cp === 0x3007;
 
 /** Chinese numerals written inside addresses, kept so that 二组 stays a group number. */
+let codeMap: Map<number, number> | undefined;
+
+/** The same map on UTF-16 code units (BMP characters only), for the hot loop. */
+function t2sCodeMap(): Map<number, number> {
+  if (codeMap) return codeMap;
+  const m = new Map<number, number>();
+  for (const [from, to] of t2sCharMap()) if (from.length === 1 && to.length === 1) m.set(from.charCodeAt(0), to.charCodeAt(0));
+  codeMap = m;
+  return m;
+}
+
+/** Output under construction (module-level functions: no closure per call). */
+interface Out { codes: number[]; offsets: number[]; starts: number[]; prevClass: number; gap: boolean }
+
+function emit(o: Out, code: number, at: number, cls: number): void {
+  if (o.gap || cls !== o.prevClass) o.starts.push(o.codes.length);
+  o.gap = false;
+  o.prevClass = cls;
+  o.codes.push(code);
+  o.offsets.push(at);
+}
+
+/** Emits an ASCII digit or letter (lower-cased); returns false for anything else. */
+function emitAscii(o: Out, c: number, at: number): boolean {
+  if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a)) { emit(o, c, at, 2); return true; }
+  if (c >= 0x41 && c <= 0x5a) { emit(o, c + 32, at, 2); return true; }
+  return false;
+}
+
 export function normalizeAddress(input: string): Normalized {
-  const map = t2sCharMap();
+  const map = t2sCodeMap();
   const truncated = input.length > MAX_INPUT_LENGTH;
-  const src = truncated ? input.slice(0, MAX_INPUT_LENGTH) : input;
-  let text = '';
-  const offsets: number[] = [];
-  const starts: number[] = [];
-  let inTag = false;
-  // Segment tracking: 0 none yet, 1 Han, 2 digit/letter; `gap` when something was dropped.
-  let prevClass = 0;
-  let gap = true;
-  const push = (s: string, at: number, cls: number) => {
-    if (gap || cls !== prevClass) starts.push(text.length);
-    gap = false;
-    prevClass = cls;
-    text += s;
-    for (let u = 0; u < s.length; u++) offsets.push(at);
-  };
-  for (let i = 0; i < src.length && text.length < MAX_NORMALIZED_LENGTH; ) {
-    const cp = src.codePointAt(i) ?? 0;
-    const width = cp > 0xffff ? 2 : 1;
-    let ch = String.fromCodePoint(cp);
-    const at = i;
-    i += width;
-    // Markup: drop whatever sits between < and > (tags), keep the text around them.
-    if (ch === '<' || ch === '＜') { inTag = true; gap = true; continue; }
-    if (inTag) { if (ch === '>' || ch === '＞') inTag = false; continue; }
-    if (cp < 0x80) {
-      if ((cp >= 0x30 && cp <= 0x39) || (cp >= 0x61 && cp <= 0x7a)) push(ch, at, 2);
-      else if (cp >= 0x41 && cp <= 0x5a) push(ch.toLowerCase(), at, 2);
-      else gap = true;
-      continue;
-    }
-    if (!isHan(cp)) {
-      // Full-width forms, circled digits, compatibility ideographs: NFKC, then keep what is useful.
-      const n = ch.normalize('NFKC');
-      let kept = false;
-      for (const c of n) {
-        const k = c.codePointAt(0) ?? 0;
-        if ((k >= 0x30 && k <= 0x39) || (k >= 0x61 && k <= 0x7a)) { push(c, at, 2); kept = true; }
-        else if (k >= 0x41 && k <= 0x5a) { push(c.toLowerCase(), at, 2); kept = true; }
-        else if (isHan(k)) { push(map.get(c) ?? c, at, 1); kept = true; }
-      }
-      if (!kept) gap = true;
-      continue;
-    }
-    push(map.get(ch) ?? ch, at, 1);
+  let src = input;
+  if (truncated) {
+    // Padding (runs of spaces) does not use up the budget; the rest is cut.
+    src = input.slice(0, 8 * MAX_INPUT_LENGTH).replace(/\s+/g, ' ').slice(0, MAX_INPUT_LENGTH);
   }
+  // Segment tracking: class 1 Han, 2 digit/letter; `gap` when something was dropped.
+  const o: Out = { codes: [], offsets: [], starts: [], prevClass: 0, gap: true };
+  let inTag = false;
+  const n = src.length;
+  for (let i = 0; i < n && o.codes.length < MAX_NORMALIZED_LENGTH; ) {
+    const at = i;
+    const c = src.charCodeAt(i);
+    i++;
+    // Markup: drop whatever sits between < and > (tags), keep the text around them.
+    if (inTag) { if (c === 0x3e || c === 0xff1e) inTag = false; continue; }
+    if (c === 0x3c || c === 0xff1c) { inTag = true; o.gap = true; continue; }
+    if (c < 0x80) { if (!emitAscii(o, c, at)) o.gap = true; continue; }
+    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || c === 0x3007) { emit(o, map.get(c) ?? c, at, 1); continue; }
+    if (c >= 0xd800 && c <= 0xdbff && i < n) {
+      const lo = src.charCodeAt(i);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        i++;
+        const cp = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+        if (isHan(cp)) { emit(o, c, at, 1); emit(o, lo, at, 1); }
+        else o.gap = true; // emoji and other symbols
+        continue;
+      }
+    }
+    // Full-width forms, circled digits, compatibility ideographs: NFKC, then keep what is useful.
+    const norm = String.fromCharCode(c).normalize('NFKC');
+    let kept = false;
+    for (let k = 0; k < norm.length; k++) {
+      const d = norm.charCodeAt(k);
+      if (emitAscii(o, d, at)) kept = true;
+      else if (isHan(d)) { emit(o, map.get(d) ?? d, at, 1); kept = true; }
+    }
+    if (!kept) o.gap = true;
+  }
+  let text = '';
+  for (let k = 0; k < o.codes.length; k += 1024) text += String.fromCharCode(...o.codes.slice(k, k + 1024));
   const boundary = new Uint8Array(text.length);
-  for (const p of starts) if (p < boundary.length) boundary[p] = 1;
-  return { text, offsets, boundary, truncated };
+  for (const p of o.starts) if (p < boundary.length) boundary[p] = 1;
+  return { text, offsets: o.offsets, boundary, truncated };
 }
 
 /** Normalised text only (used for names in the index and learned aliases). */

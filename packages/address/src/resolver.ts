@@ -24,10 +24,13 @@ interface Entry {
   via: MatchVia;
   /** A name outside the service region (from the national list). */
   outside: boolean;
+  /** Outside only: a bare county name (镇远, 湄潭): says "outside" only when nothing in the region matched. */
+  weak?: boolean;
 }
 
 interface TrieNode {
-  next: Map<string, TrieNode>;
+  /** Keyed by UTF-16 code unit. */
+  next: Map<number, TrieNode>;
   entries?: Entry[];
 }
 
@@ -165,9 +168,14 @@ export class AddressIndex {
     for (const [code, name] of n.counties) {
       if (!isOutside(code)) continue;
       const f = countyForms(name);
-      // Bare county names (和平, 新华, 朝阳 ...) are everywhere in village names; only county-level
-      // cities (凯里市 → 凯里) are well known enough to be written bare.
-      this.addForms({ marked: f.marked, bare: name.endsWith('市') ? f.bare : [] }, 'county', code, 'name', true);
+      // Bare county names (和平, 新华, 朝阳 ...) are everywhere in village names: county-level cities
+      // (凯里市 → 凯里) count as bare names; counties (镇远县 → 镇远) only when nothing in the region
+      // matched; urban districts (南山区 → 南山) not at all.
+      if (name.endsWith('市')) this.addForms(f, 'county', code, 'name', true);
+      else {
+        this.addForms({ marked: f.marked, bare: [] }, 'county', code, 'name', true);
+        if (name.endsWith('县')) for (const b of f.bare) this.insert(normalizeText(b), { level: 'county', codes: [code], strength: 'bare', via: 'bare', outside: true, weak: true });
+      }
     }
   }
 
@@ -179,13 +187,14 @@ export class AddressIndex {
   private insert(key: string, e: Entry): void {
     if (key.length === 0) return;
     let node = this.root;
-    for (const ch of key) {
+    for (let k = 0; k < key.length; k++) {
+      const ch = key.charCodeAt(k);
       let nx = node.next.get(ch);
       if (!nx) { nx = { next: new Map() }; node.next.set(ch, nx); }
       node = nx;
     }
     node.entries ??= [];
-    const same = node.entries.find((x) => x.level === e.level && x.strength === e.strength && x.via === e.via && x.outside === e.outside);
+    const same = node.entries.find((x) => x.level === e.level && x.strength === e.strength && x.via === e.via && x.outside === e.outside && x.weak === e.weak);
     if (same) { for (const c of e.codes) if (!same.codes.includes(c)) same.codes.push(c); }
     else node.entries.push({ ...e, codes: [...e.codes] });
   }
@@ -195,7 +204,7 @@ export class AddressIndex {
     for (let i = 0; i < text.length; i++) {
       let node: TrieNode | undefined = this.root;
       for (let j = i; j < text.length; j++) {
-        node = node.next.get(text[j] as string);
+        node = node.next.get(text.charCodeAt(j));
         if (!node) break;
         if (node.entries) for (const entry of node.entries) out.push({ start: i, end: j + 1, entry });
       }
@@ -245,7 +254,7 @@ export class AddressIndex {
     // nothing in the region (county, prefecture, marked town) is named before it, and the village
     // chain has no county or prefecture support.
     const cut = best ? best.match.start : text.length;
-    const outsideBefore = outside.filter((o) => o.start < cut && !region.some((r) => r.start < o.start && isRegionalAdmin(r))
+    const outsideBefore = outside.filter((o) => o.start < cut && (!o.entry.weak || region.length === 0) && !region.some((r) => r.start < o.start && isRegionalAdmin(r))
       // A bare outside name (遵义, 海南) counts where a place name starts: at the start of a segment
       // or right after a province or prefecture; 王海南 is a person.
       && (o.entry.strength === 'marked' || norm.boundary[o.start] === 1 || matches.some((p) => p.end === o.start && (p.entry.level === 'province' || p.entry.level === 'prefecture'))));
@@ -272,7 +281,7 @@ export class AddressIndex {
       status: 'resolved',
       village: best.info.ref,
       confidence: round(confidence),
-      spans: best.spans.map((m) => this.span(norm, input, m.start, m.end, m.entry.level, m.code, m.entry.via)).sort((a, b) => a.start - b.start),
+      spans: this.spans(best, norm, input),
     };
   }
 
@@ -301,51 +310,47 @@ export class AddressIndex {
     if (!info) return undefined;
     const strength = m.entry.strength;
     let score = strength === 'marked' ? WEIGHTS.village : strength === 'bare' ? WEIGHTS.villageBare : WEIGHTS.villageHomophone;
-    const ancestors: Record<DivisionLevel, string> = { province: info.province, prefecture: info.prefecture, county: info.county, town: info.town, village: code };
-    const best: Partial<Record<DivisionLevel, { w: number; m: Match; code: string }>> = {};
+    // Best supporting match per level: 0 province, 1 prefecture, 2 county, 3 town.
+    const sup: Array<Match | undefined> = [undefined, undefined, undefined, undefined];
+    const supW = [0, 0, 0, 0];
     let conflict = false;
-    let regional = false;
     for (const o of region) {
       if (o === m) continue;
-      const lvl = o.entry.level;
       const before = o.end <= m.start;
       const after = o.start >= m.end;
       if (!before && !after) continue;
+      const e = o.entry;
+      const lvl = e.level;
       if (lvl === 'village') {
-        if (before && !o.entry.codes.includes(code)) score -= o.entry.strength === 'marked' ? WEIGHTS.villageBefore : WEIGHTS.villageBareBefore;
+        if (before && !e.codes.includes(code)) score -= e.strength === 'marked' ? WEIGHTS.villageBefore : WEIGHTS.villageBareBefore;
         continue;
       }
-      const anc = ancestors[lvl];
-      const marked = o.entry.strength === 'marked';
-      if (o.entry.codes.includes(anc)) {
+      const rank = LEVEL_RANK[lvl];
+      const anc = rank === 3 ? info.town : rank === 2 ? info.county : rank === 1 ? info.prefecture : info.province;
+      const marked = e.strength === 'marked';
+      if (e.codes.includes(anc)) {
         let w = supportWeight(lvl, marked);
-        if (after) { if (!marked) continue; w *= WEIGHTS.after; }
-        const cur = best[lvl];
-        if (!cur || w > cur.w) best[lvl] = { w, m: o, code: anc };
-      } else if (before && lvl !== 'province') {
+        if (after) { if (!marked || strength !== 'marked') continue; w *= WEIGHTS.after; }
+        if (w > (supW[rank] ?? 0)) { supW[rank] = w; sup[rank] = o; }
+      } else if (before && rank > 0) {
         // Another chain is named before the village.
         if (marked) { score -= WEIGHTS.conflictMarked; conflict = true; }
-        else score -= lvl === 'county' ? WEIGHTS.conflictCountyBare : WEIGHTS.conflictBare;
+        else score -= rank === 2 ? WEIGHTS.conflictCountyBare : WEIGHTS.conflictBare;
       }
     }
-    const spans: Array<Match & { code: string }> = [{ ...m, code }];
-    for (const lvl of ['province', 'prefecture', 'county', 'town'] as const) {
-      const b = best[lvl];
-      if (!b) continue;
-      score += b.w;
-      spans.push({ ...b.m, code: b.code });
-    }
-    if (best.county || best.prefecture) regional = true;
+    score += (supW[0] ?? 0) + (supW[1] ?? 0) + (supW[2] ?? 0) + (supW[3] ?? 0);
+    const town = sup[3];
+    const county = sup[2];
     // A bare name (鸡贾) is a village only when the text also names its town or county, and not
     // when an unknown village (但平村) is written between them: then it is a hamlet or a landmark.
-    if (strength !== 'marked' && !best.town && !best.county) return undefined;
+    if (strength !== 'marked' && !town && !county) return undefined;
     if (strength === 'bare') {
-      const from = Math.max(best.town?.m.end ?? 0, best.county?.m.end ?? 0);
+      const from = Math.max(town?.end ?? 0, county?.end ?? 0);
       const gap = text.slice(from, m.start);
       if (gap.includes('村') || gap.includes('社区')) return undefined;
     }
-    if (strength === 'homophone' && !best.town) return undefined;
-    return { info, score, match: m, spans, conflict, regional };
+    if (strength === 'homophone' && !town) return undefined;
+    return { info, score, match: m, sup, conflict, regional: !!county || !!sup[1] };
   }
 
   /**
@@ -397,6 +402,14 @@ export class AddressIndex {
     return out;
   }
 
+  private spans(s: Scored, norm: Normalized, input: string): MatchSpan[] {
+    const i = s.info;
+    const codes = [i.province, i.prefecture, i.county, i.town];
+    const out: MatchSpan[] = [this.span(norm, input, s.match.start, s.match.end, 'village', i.ref.code, s.match.entry.via)];
+    s.sup.forEach((m, k) => { if (m) out.push(this.span(norm, input, m.start, m.end, m.entry.level, codes[k] ?? '', m.entry.via)); });
+    return out.sort((a, b) => a.start - b.start);
+  }
+
   private span(norm: Normalized, input: string, start: number, end: number, level: DivisionLevel, code: string, via: MatchVia): MatchSpan {
     const s = norm.offsets[start] ?? 0;
     const lastAt = norm.offsets[end - 1] ?? s;
@@ -410,7 +423,8 @@ interface Scored {
   info: VillageInfo;
   score: number;
   match: Match;
-  spans: Array<Match & { code: string }>;
+  /** Supporting matches by level: province, prefecture, county, town. */
+  sup: Array<Match | undefined>;
   /** A county or town of another chain is named before the village. */
   conflict: boolean;
   /** The text names an in-region county or prefecture of this chain. */
