@@ -1,7 +1,7 @@
 import L, { type LatLngBoundsExpression, type LatLngExpression } from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useMemo } from 'react';
-import { CircleMarker, MapContainer, Marker, Polyline, Popup, TileLayer, useMap } from 'react-leaflet';
+import { CircleMarker, MapContainer, Marker, Pane, Polyline, Popup, TileLayer, useMap } from 'react-leaflet';
 import { useTranslation } from 'react-i18next';
 import type { FeatureCollection, MapFeature, Position } from '../api/types.ts';
 import { BUS_COLOR, outletIconHtml, OUTLET_FALLBACK, OUTLET_STYLE, ROUTE_COLOR, VILLAGE_LOW, VILLAGE_OK } from './style.ts';
@@ -70,6 +70,9 @@ export default function NetworkMap({ data, tileUrl, tileAttribution }: NetworkMa
     <MapContainer center={center} zoom={8} style={{ height: '100%', width: '100%' }} attributionControl={Boolean(tileUrl)} data-testid="network-map">
       {tileUrl && <TileLayer url={tileUrl} attribution={tileAttribution ?? ''} />}
       <FitBounds bounds={bounds} />
+      {/* Villages above the outlet markers (village stations sit on their village). */}
+      <Pane name="villages" style={{ zIndex: 620 }} />
+      <Pane name="labels" style={{ zIndex: 640, pointerEvents: 'none' }} />
       {features.map((f, i) => {
         const p = f.properties;
         const key = `${p.type}-${p.code ?? p.id ?? i}`;
@@ -79,7 +82,8 @@ export default function NetworkMap({ data, tileUrl, tileAttribution }: NetworkMa
             <Polyline
               key={key}
               positions={lines(f)}
-              pathOptions={{ color: isBus ? BUS_COLOR : ROUTE_COLOR, weight: isBus ? 2.5 : 3, opacity: 0.8, dashArray: isBus ? '6 6' : undefined, className: `${p.type}-line` }}
+              className={`${p.type}-line`}
+              pathOptions={{ color: isBus ? BUS_COLOR : ROUTE_COLOR, weight: isBus ? 2.5 : 3, opacity: 0.8, dashArray: isBus ? '6 6' : undefined }}
             >
               <Popup>
                 <strong>{label(f)}</strong>
@@ -93,7 +97,7 @@ export default function NetworkMap({ data, tileUrl, tileAttribution }: NetworkMa
         if (f.geometry?.type !== 'Point') return null;
         const pos = toLatLng(f.geometry.coordinates);
         if (p.type === 'county') {
-          return <Marker key={key} position={pos} icon={countyIcon(label(f))} interactive={false} keyboard={false} />;
+          return <Marker key={key} position={pos} icon={countyIcon(label(f))} interactive={false} keyboard={false} pane="labels" />;
         }
         if (p.type === 'outlet') {
           return (
@@ -114,8 +118,10 @@ export default function NetworkMap({ data, tileUrl, tileAttribution }: NetworkMa
             <CircleMarker
               key={key}
               center={pos}
-              radius={5}
-              pathOptions={{ color: '#fff', weight: 1, fillColor: ok ? VILLAGE_OK : VILLAGE_LOW, fillOpacity: 0.9, className: `village-marker village-${String(p.code ?? i)} ${ok ? 'village-ok' : 'village-low'}` }}
+              radius={4}
+              pane="villages"
+              className={`village-marker village-${String(p.code ?? i)} ${ok ? 'village-ok' : 'village-low'}`}
+              pathOptions={{ color: '#fff', weight: 1, fillColor: ok ? VILLAGE_OK : VILLAGE_LOW, fillOpacity: 0.95 }}
             >
               <Popup>
                 <strong data-testid="village-popup-name">{label(f)}</strong>
