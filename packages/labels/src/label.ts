@@ -111,7 +111,15 @@ const W = LABEL_W_MM;
 /** Static parts of every label (frame, zone lines, captions): drawn once as a form XObject. */
 export function templateContent(font: SubsetFont): string {
   const c = new Canvas(font, LABEL_H_MM);
-  c.strokeRect(M, M, W - 2 * M, LABEL_H_MM - 2 * M, 0.35);
+  // Frame. Its vertical sides stop at the barcode zone: a scan line through the bars then meets
+  // nothing but the symbol (a frame line in the scan line made decoders fail; see docs/labels.md).
+  const H = LABEL_H_MM;
+  c.line(M, M, W - M, M, 0.35);
+  c.line(M, H - M, W - M, H - M, 0.35);
+  for (const x of [M, W - M]) {
+    c.line(x, M, x, LAYOUT.barcode.top, 0.35);
+    c.line(x, LAYOUT.barcode.bottom, x, H - M, 0.35);
+  }
   // Zone separators: horizontal lines only, so nothing crosses the barcode quiet zones.
   for (const y of [LAYOUT.header.bottom, LAYOUT.dest.bottom, LAYOUT.barcode.bottom, LAYOUT.recipient.bottom, LAYOUT.sender.bottom, LAYOUT.contents.bottom]) {
     c.line(M, y, W - M, y, 0.3);

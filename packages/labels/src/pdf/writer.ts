@@ -20,6 +20,8 @@ export interface PdfInfo {
 }
 
 const deflate = (b: Uint8Array): Uint8Array => deflateSync(b, { level: 6 });
+/** Page content streams: level 1 is ~2× faster than 6 and the files only ~10 % larger. */
+const deflateFast = (b: Uint8Array): Uint8Array => deflateSync(b, { level: 1 });
 
 // Fixed object numbers; pages and forms are numbered from FIRST_FREE on.
 const OBJ = { catalog: 1, pages: 2, resources: 3, type0: 4, cidFont: 5, descriptor: 6, fontFile: 7, toUnicode: 8, info: 9 } as const;
@@ -70,7 +72,7 @@ export class PdfWriter {
     if (this.finished) throw new Error('PDF already finished');
     const contentNum = this.nextObj++;
     const pageNum = this.nextObj++;
-    const data = deflate(Buffer.from(content, 'latin1'));
+    const data = deflateFast(Buffer.from(content, 'latin1'));
     this.writeObject(contentNum, `<< /Filter /FlateDecode /Length ${data.length} >>`, data);
     this.writeObject(pageNum, `<< /Type /Page /Parent ${OBJ.pages} 0 R /MediaBox [0 0 ${fmt(widthPt)} ${fmt(heightPt)}] /Resources ${OBJ.resources} 0 R /Contents ${contentNum} 0 R >>`);
     this.pageRefs.push(pageNum);
