@@ -64,7 +64,7 @@ export default function authRoutes(app: App, ctx: AppContext) {
   app.get(
     '/api/v1/users',
     {
-      preHandler: roles('admin', 'county_manager'),
+      preValidation: roles('admin', 'county_manager'),
       schema: {
         tags: ['users'],
         summary: 'List users (county managers see their county)',
@@ -84,7 +84,7 @@ export default function authRoutes(app: App, ctx: AppContext) {
   app.post(
     '/api/v1/users',
     {
-      preHandler: roles('admin', 'county_manager'),
+      preValidation: roles('admin', 'county_manager'),
       schema: {
         tags: ['users'],
         summary: 'Create a user',
@@ -111,20 +111,20 @@ export default function authRoutes(app: App, ctx: AppContext) {
   );
 
   // Partner API keys: a partner's systems authenticate with these instead of a password session.
-  app.get('/partner/v1/api-keys', { preHandler: roles('partner'), schema: { tags: ['partner'], summary: 'List my API keys', response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), prefix: Type.String(), name: Type.String(), createdAt: Type.String(), revoked: Type.Boolean() })) }) } } }, async (req) => {
+  app.get('/partner/v1/api-keys', { preValidation: roles('partner'), schema: { tags: ['partner'], summary: 'List my API keys', response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), prefix: Type.String(), name: Type.String(), createdAt: Type.String(), revoked: Type.Boolean() })) }) } } }, async (req) => {
     const keys = await repo.listApiKeys(ctx.db, principal(req).id);
     return { items: keys.map((k) => ({ id: k.id, prefix: k.prefix, name: k.name, createdAt: new Date(k.created_at).toISOString(), revoked: k.revoked_at !== null })) };
   });
   app.post(
     '/partner/v1/api-keys',
-    { preHandler: roles('partner'), schema: { tags: ['partner'], summary: 'Create an API key (the key is shown once)', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }), response: { 201: Type.Object({ id: Type.String(), key: Type.String(), prefix: Type.String() }), ...errorResponses(401, 403, 422) } } },
+    { preValidation: roles('partner'), schema: { tags: ['partner'], summary: 'Create an API key (the key is shown once)', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }), response: { 201: Type.Object({ id: Type.String(), key: Type.String(), prefix: Type.String() }), ...errorResponses(401, 403, 422) } } },
     async (req, reply) => reply.status(201).send(await ctx.auth.createApiKey(principal(req), req.body.name)),
   );
-  app.delete('/partner/v1/api-keys/:id', { preHandler: roles('partner'), schema: { tags: ['partner'], summary: 'Revoke an API key', params: Type.Object({ id: Type.String() }), response: { 204: Type.Null(), ...errorResponses(401, 403, 404) } } }, async (req, reply) => {
+  app.delete('/partner/v1/api-keys/:id', { preValidation: roles('partner'), schema: { tags: ['partner'], summary: 'Revoke an API key', params: Type.Object({ id: Type.String() }), response: { 204: Type.Null(), ...errorResponses(401, 403, 404) } } }, async (req, reply) => {
     await ctx.auth.revokeApiKey(principal(req), req.params.id);
     return reply.status(204).send(null);
   });
-  app.get('/partner/v1/me', { preHandler: roles('partner'), schema: { tags: ['partner'], summary: 'The calling partner', response: { 200: Type.Object({ partnerCode: Type.String(), username: Type.String() }) } } }, async (req) => {
+  app.get('/partner/v1/me', { preValidation: roles('partner'), schema: { tags: ['partner'], summary: 'The calling partner', response: { 200: Type.Object({ partnerCode: Type.String(), username: Type.String() }) } } }, async (req) => {
     const p = principal(req);
     return { partnerCode: p.partnerCode ?? '', username: p.username };
   });

@@ -19,7 +19,7 @@ export default function networkRoutes(app: App, ctx: AppContext) {
 
   // ---------- outlets 网点 ----------
   app.get('/api/v1/outlets', {
-    preHandler: staffOnly,
+    preValidation: staffOnly,
     schema: {
       tags: ['network'], summary: 'List outlets (网点)',
       querystring: Type.Object({ county: County, town: Type.Optional(Type.String()), kind: Type.Optional(S.OutletKindSchema), service: Type.Optional(S.ServiceSchema), q: Type.Optional(Type.String({ maxLength: 50 })), active: Type.Optional(Type.Boolean()), ...PageQuery }),
@@ -29,22 +29,22 @@ export default function networkRoutes(app: App, ctx: AppContext) {
     const countyCode = svc.readScope(principal(req), req.query.county);
     return repo.listOutlets(ctx.db, { countyCode, townCode: req.query.town, kind: req.query.kind, service: req.query.service, q: req.query.q, active: req.query.active, ...page(req.query) });
   });
-  app.post('/api/v1/outlets', { preHandler: managers, schema: { tags: ['network'], summary: 'Create an outlet', body: S.OutletInput, response: { 201: S.OutletSchema, ...errorResponses(401, 403, 409, 422) } } }, async (req, reply) => {
+  app.post('/api/v1/outlets', { preValidation: managers, schema: { tags: ['network'], summary: 'Create an outlet', body: S.OutletInput, response: { 201: S.OutletSchema, ...errorResponses(401, 403, 409, 422) } } }, async (req, reply) => {
     const b = req.body;
     const o = await svc.createOutlet(principal(req), { ...b, kind: b.kind as Outlet['kind'], services: b.services as Outlet['services'], coordinatesApproximate: b.coordinatesApproximate ?? false, capacitySlots: b.capacitySlots ?? 0, contactName: b.contactName ?? null, contactPhone: b.contactPhone ?? null, active: b.active ?? true });
     return reply.status(201).send(o);
   });
-  app.get('/api/v1/outlets/:id', { preHandler: staffOnly, schema: { tags: ['network'], summary: 'One outlet', params: Type.Object({ id: Type.String() }), response: { 200: S.OutletSchema, ...errorResponses(401, 403, 404) } } }, async (req) => svc.getOutlet(principal(req), req.params.id));
-  app.patch('/api/v1/outlets/:id', { preHandler: managers, schema: { tags: ['network'], summary: 'Change an outlet', params: Type.Object({ id: Type.String() }), body: S.OutletPatch, response: { 200: S.OutletSchema, ...errorResponses(401, 403, 404, 422) } } }, async (req) =>
+  app.get('/api/v1/outlets/:id', { preValidation: staffOnly, schema: { tags: ['network'], summary: 'One outlet', params: Type.Object({ id: Type.String() }), response: { 200: S.OutletSchema, ...errorResponses(401, 403, 404) } } }, async (req) => svc.getOutlet(principal(req), req.params.id));
+  app.patch('/api/v1/outlets/:id', { preValidation: managers, schema: { tags: ['network'], summary: 'Change an outlet', params: Type.Object({ id: Type.String() }), body: S.OutletPatch, response: { 200: S.OutletSchema, ...errorResponses(401, 403, 404, 422) } } }, async (req) =>
     svc.updateOutlet(principal(req), req.params.id, req.body as Partial<Outlet>),
   );
-  app.post('/api/v1/outlets/:id/deactivate', { preHandler: managers, schema: { tags: ['network'], summary: 'Deactivate an outlet (kept for history)', params: Type.Object({ id: Type.String() }), response: { 200: S.OutletSchema, ...errorResponses(401, 403, 404) } } }, async (req) =>
+  app.post('/api/v1/outlets/:id/deactivate', { preValidation: managers, schema: { tags: ['network'], summary: 'Deactivate an outlet (kept for history)', params: Type.Object({ id: Type.String() }), response: { 200: S.OutletSchema, ...errorResponses(401, 403, 404) } } }, async (req) =>
     svc.updateOutlet(principal(req), req.params.id, { active: false }),
   );
 
   // ---------- villages 行政村 ----------
   app.get('/api/v1/villages', {
-    preHandler: staffOnly,
+    preValidation: staffOnly,
     schema: {
       tags: ['network'], summary: 'Village-level units with coordinates, visit rule and planned visits per week',
       querystring: Type.Object({ county: County, town: Type.Optional(Type.String({ pattern: '^\\d{9}$' })), q: Type.Optional(Type.String({ maxLength: 50 })), belowRule: Type.Optional(Type.Boolean()), ...PageQuery }),
@@ -55,36 +55,36 @@ export default function networkRoutes(app: App, ctx: AppContext) {
     if (req.query.town && countyCode && !req.query.town.startsWith(countyCode)) throw new DomainError('forbidden', 'scope.county', 'that town is outside your county');
     return repo.listVillages(ctx.db, { countyCode, townCode: req.query.town, q: req.query.q, belowRule: req.query.belowRule, ...page(req.query) });
   });
-  app.patch('/api/v1/villages/:code', { preHandler: managers, schema: { tags: ['network'], summary: 'Set a village’s coordinates or visit rule', params: Type.Object({ code: Type.String({ pattern: '^\\d{12}$' }) }), body: S.VillagePatch, response: { 200: S.VillageSchema, ...errorResponses(401, 403, 404, 422) } } }, async (req) =>
+  app.patch('/api/v1/villages/:code', { preValidation: managers, schema: { tags: ['network'], summary: 'Set a village’s coordinates or visit rule', params: Type.Object({ code: Type.String({ pattern: '^\\d{12}$' }) }), body: S.VillagePatch, response: { 200: S.VillageSchema, ...errorResponses(401, 403, 404, 422) } } }, async (req) =>
     svc.updateVillage(principal(req), req.params.code, req.body),
   );
 
   // ---------- partners and agreements 合作快递与协议 ----------
-  app.get('/api/v1/partners', { preHandler: staffOnly, schema: { tags: ['partners'], summary: 'Express companies', response: { 200: Type.Object({ items: Type.Array(S.PartnerSchema), total: Type.Integer() }) } } }, async () => {
+  app.get('/api/v1/partners', { preValidation: staffOnly, schema: { tags: ['partners'], summary: 'Express companies', response: { 200: Type.Object({ items: Type.Array(S.PartnerSchema), total: Type.Integer() }) } } }, async () => {
     const items = await repo.listPartners(ctx.db);
     return { items, total: items.length };
   });
-  app.post('/api/v1/partners', { preHandler: roles('admin'), schema: { tags: ['partners'], summary: 'Add an express company', body: S.PartnerSchema, response: { 201: S.PartnerSchema, ...errorResponses(401, 403, 409, 422) } } }, async (req, reply) =>
+  app.post('/api/v1/partners', { preValidation: roles('admin'), schema: { tags: ['partners'], summary: 'Add an express company', body: S.PartnerSchema, response: { 201: S.PartnerSchema, ...errorResponses(401, 403, 409, 422) } } }, async (req, reply) =>
     reply.status(201).send(await svc.createPartner(principal(req), { ...req.body, active: req.body.active ?? true })),
   );
-  app.get('/api/v1/agreements', { preHandler: staffOnly, schema: { tags: ['partners'], summary: 'Cooperation agreements per partner and county', querystring: Type.Object({ partner: Type.Optional(Type.String()), county: County, ...PageQuery }), response: { 200: Page(S.AgreementSchema), ...errorResponses(401, 403) } } }, async (req) => {
+  app.get('/api/v1/agreements', { preValidation: staffOnly, schema: { tags: ['partners'], summary: 'Cooperation agreements per partner and county', querystring: Type.Object({ partner: Type.Optional(Type.String()), county: County, ...PageQuery }), response: { 200: Page(S.AgreementSchema), ...errorResponses(401, 403) } } }, async (req) => {
     const countyCode = svc.readScope(principal(req), req.query.county);
     return repo.listAgreements(ctx.db, { partnerCode: req.query.partner, countyCode, ...page(req.query) });
   });
-  app.post('/api/v1/agreements', { preHandler: roles('admin'), schema: { tags: ['partners'], summary: 'Add an agreement (rates in fen per parcel)', body: S.AgreementInput, response: { 201: S.AgreementSchema, ...errorResponses(401, 403, 409, 422) } } }, async (req, reply) =>
+  app.post('/api/v1/agreements', { preValidation: roles('admin'), schema: { tags: ['partners'], summary: 'Add an agreement (rates in fen per parcel)', body: S.AgreementInput, response: { 201: S.AgreementSchema, ...errorResponses(401, 403, 409, 422) } } }, async (req, reply) =>
     reply.status(201).send(await svc.createAgreement(principal(req), req.body)),
   );
 
   // ---------- delivery routes 投递段 ----------
-  app.get('/api/v1/routes', { preHandler: staffOnly, schema: { tags: ['network'], summary: 'Delivery routes (投递段) with their ordered stops', querystring: Type.Object({ county: County, outlet: Type.Optional(Type.String()), q: Type.Optional(Type.String({ maxLength: 50 })), active: Type.Optional(Type.Boolean()), ...PageQuery }), response: { 200: Page(S.RouteSchema), ...errorResponses(401, 403) } } }, async (req) => {
+  app.get('/api/v1/routes', { preValidation: staffOnly, schema: { tags: ['network'], summary: 'Delivery routes (投递段) with their ordered stops', querystring: Type.Object({ county: County, outlet: Type.Optional(Type.String()), q: Type.Optional(Type.String({ maxLength: 50 })), active: Type.Optional(Type.Boolean()), ...PageQuery }), response: { 200: Page(S.RouteSchema), ...errorResponses(401, 403) } } }, async (req) => {
     const countyCode = svc.readScope(principal(req), req.query.county);
     return repo.listRoutes(ctx.db, { countyCode, outletId: req.query.outlet, q: req.query.q, active: req.query.active, ...page(req.query) });
   });
-  app.get('/api/v1/routes/:id', { preHandler: staffOnly, schema: { tags: ['network'], summary: 'One route', params: Type.Object({ id: Type.String() }), response: { 200: S.RouteSchema, ...errorResponses(401, 403, 404) } } }, async (req) => svc.getRoute(principal(req), req.params.id));
-  app.post('/api/v1/routes', { preHandler: managers, schema: { tags: ['network'], summary: 'Create a route; length and duration are computed', body: S.RouteInput, response: { 201: S.RouteSchema, ...errorResponses(401, 403, 409, 422) } } }, async (req, reply) =>
+  app.get('/api/v1/routes/:id', { preValidation: staffOnly, schema: { tags: ['network'], summary: 'One route', params: Type.Object({ id: Type.String() }), response: { 200: S.RouteSchema, ...errorResponses(401, 403, 404) } } }, async (req) => svc.getRoute(principal(req), req.params.id));
+  app.post('/api/v1/routes', { preValidation: managers, schema: { tags: ['network'], summary: 'Create a route; length and duration are computed', body: S.RouteInput, response: { 201: S.RouteSchema, ...errorResponses(401, 403, 409, 422) } } }, async (req, reply) =>
     reply.status(201).send(await svc.createOrUpdateRoute(principal(req), req.body)),
   );
-  app.patch('/api/v1/routes/:id', { preHandler: managers, schema: { tags: ['network'], summary: 'Change a route (stops, days, vehicle, carriers, active)', params: Type.Object({ id: Type.String() }), body: S.RoutePatch, response: { 200: S.RouteSchema, ...errorResponses(401, 403, 404, 422) } } }, async (req) => {
+  app.patch('/api/v1/routes/:id', { preValidation: managers, schema: { tags: ['network'], summary: 'Change a route (stops, days, vehicle, carriers, active)', params: Type.Object({ id: Type.String() }), body: S.RoutePatch, response: { 200: S.RouteSchema, ...errorResponses(401, 403, 404, 422) } } }, async (req) => {
     const p = principal(req);
     const cur = await svc.getRoute(p, req.params.id);
     const merged = { code: cur.code, name: cur.name, outletId: cur.outletId, vehicleType: cur.vehicleType, capacityKg: cur.capacityKg, carrierIds: cur.carrierIds, workingDays: cur.workingDays, maxDurationS: cur.maxDurationS, active: cur.active, stops: cur.stops.map((s) => ({ villageCode: s.villageCode, days: s.days })), ...req.body };
@@ -92,22 +92,22 @@ export default function networkRoutes(app: App, ctx: AppContext) {
   });
 
   // ---------- bus lines 交邮合作 ----------
-  app.get('/api/v1/bus-lines', { preHandler: staffOnly, schema: { tags: ['network'], summary: 'Bus lines with stops and trips (交邮合作)', querystring: Type.Object({ county: County, q: Type.Optional(Type.String({ maxLength: 50 })), ...PageQuery }), response: { 200: Page(S.BusLineSchema), ...errorResponses(401, 403) } } }, async (req) => {
+  app.get('/api/v1/bus-lines', { preValidation: staffOnly, schema: { tags: ['network'], summary: 'Bus lines with stops and trips (交邮合作)', querystring: Type.Object({ county: County, q: Type.Optional(Type.String({ maxLength: 50 })), ...PageQuery }), response: { 200: Page(S.BusLineSchema), ...errorResponses(401, 403) } } }, async (req) => {
     const countyCode = svc.readScope(principal(req), req.query.county);
     return repo.listBusLines(ctx.db, { countyCode, q: req.query.q, ...page(req.query) });
   });
-  app.get('/api/v1/bus-lines/:id', { preHandler: staffOnly, schema: { tags: ['network'], summary: 'One bus line', params: Type.Object({ id: Type.String() }), response: { 200: S.BusLineSchema, ...errorResponses(401, 403, 404) } } }, async (req) => {
+  app.get('/api/v1/bus-lines/:id', { preValidation: staffOnly, schema: { tags: ['network'], summary: 'One bus line', params: Type.Object({ id: Type.String() }), response: { 200: S.BusLineSchema, ...errorResponses(401, 403, 404) } } }, async (req) => {
     const l = (await repo.listBusLines(ctx.db, { ids: [req.params.id], limit: 1, offset: 0 })).items[0];
     if (!l || !canReadCounty(principal(req), l.countyCode)) throw notFound('bus_line.not_found', `no bus line ${req.params.id}`);
     return l;
   });
 
   // ---------- carriers and vehicles ----------
-  app.get('/api/v1/carriers', { preHandler: staffOnly, schema: { tags: ['network'], summary: 'Carriers (投递员)', querystring: Type.Object({ county: County, outlet: Type.Optional(Type.String()), q: Type.Optional(Type.String({ maxLength: 50 })), ...PageQuery }), response: { 200: Page(S.CarrierSchema), ...errorResponses(401, 403) } } }, async (req) => {
+  app.get('/api/v1/carriers', { preValidation: staffOnly, schema: { tags: ['network'], summary: 'Carriers (投递员)', querystring: Type.Object({ county: County, outlet: Type.Optional(Type.String()), q: Type.Optional(Type.String({ maxLength: 50 })), ...PageQuery }), response: { 200: Page(S.CarrierSchema), ...errorResponses(401, 403) } } }, async (req) => {
     const countyCode = svc.readScope(principal(req), req.query.county);
     return repo.listCarriers(ctx.db, { countyCode, outletId: req.query.outlet, q: req.query.q, ...page(req.query) });
   });
-  app.get('/api/v1/vehicles', { preHandler: staffOnly, schema: { tags: ['network'], summary: 'Vehicles', querystring: Type.Object({ county: County, outlet: Type.Optional(Type.String()), ...PageQuery }), response: { 200: Page(S.VehicleSchema), ...errorResponses(401, 403) } } }, async (req) => {
+  app.get('/api/v1/vehicles', { preValidation: staffOnly, schema: { tags: ['network'], summary: 'Vehicles', querystring: Type.Object({ county: County, outlet: Type.Optional(Type.String()), ...PageQuery }), response: { 200: Page(S.VehicleSchema), ...errorResponses(401, 403) } } }, async (req) => {
     const countyCode = svc.readScope(principal(req), req.query.county);
     return repo.listVehicles(ctx.db, { countyCode, outletId: req.query.outlet, ...page(req.query) });
   });
@@ -116,7 +116,7 @@ export default function networkRoutes(app: App, ctx: AppContext) {
   const KINDS: ImportKind[] = ['outlets', 'villages', 'routes', 'bus-lines'];
   for (const kind of KINDS) {
     app.post(`/api/v1/${kind}/import`, {
-      preHandler: managers,
+      preValidation: managers,
       bodyLimit: ctx.config.uploadLimitBytes + 1024 * 1024,
       schema: {
         tags: ['import'], summary: `Import ${kind} from CSV or .xlsx (multipart field "file")`,
@@ -125,6 +125,8 @@ export default function networkRoutes(app: App, ctx: AppContext) {
         response: { 200: S.ImportReportSchema, ...errorResponses(401, 403, 413, 415, 422) },
       },
     }, async (req) => {
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > ctx.config.uploadLimitBytes + 1024 * 1024) throw new DomainError('too_large', 'import.too_large', `the file is larger than ${Math.round(ctx.config.uploadLimitBytes / 1048576)} MB`);
       if (!req.isMultipart()) throw new DomainError('invalid', 'import.not_multipart', 'send the file as multipart/form-data in a field named "file"', [{ path: 'file', message: 'missing' }]);
       const file = await req.file();
       if (!file) throw invalid('import.no_file', 'no file in the request', [{ path: 'file', message: 'missing' }]);
@@ -135,11 +137,12 @@ export default function networkRoutes(app: App, ctx: AppContext) {
         if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new DomainError('too_large', 'import.too_large', `the file is larger than ${Math.round(ctx.config.uploadLimitBytes / 1048576)} MB`);
         throw err;
       }
+      if (file.file.truncated) throw new DomainError('too_large', 'import.too_large', `the file is larger than ${Math.round(ctx.config.uploadLimitBytes / 1048576)} MB`);
       const rows = await readSheetRows(buf, file.filename);
       return svc.importRows(principal(req), kind, rows, req.query.mode ?? 'all');
     });
     app.get(`/api/v1/${kind}/export`, {
-      preHandler: staffOnly,
+      preValidation: staffOnly,
       schema: { tags: ['import'], summary: `Export ${kind} as CSV or .xlsx (the same columns the import takes)`, querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])), county: County }) },
     }, async (req, reply) => {
       const rows = await svc.exportRows(principal(req), kind, req.query.county);
