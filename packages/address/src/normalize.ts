@@ -143,7 +143,23 @@ export function normalizeAddress(input: string): Normalized {
   return { text, offsets: o.offsets, boundary, truncated };
 }
 
-/** Normalised text only (used for names in the index and learned aliases). */
+/** Normalised text only (used for learned aliases and tests). */
 export function normalizeText(input: string): string {
   return normalizeAddress(input).text;
+}
+
+/**
+ * Fast path for division names at index time: names are Han characters already, so only the
+ * traditional → simplified map applies; anything else takes the full path.
+ */
+export function normalizeName(name: string): string {
+  const map = t2sCodeMap();
+  let out = '';
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (!((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf))) return normalizeText(name);
+    const m = map.get(c);
+    out += m === undefined ? name[i] : String.fromCharCode(m);
+  }
+  return out;
 }

@@ -11,7 +11,7 @@
  */
 import type { DivisionExtract, DivisionLevel } from '@cuntong/domain/divisions/divisions.ts';
 import { countyForms, prefectureForms, provinceForms, townForms, villageForms, type NameForms } from './names.ts';
-import { normalizeAddress, normalizeText, type Normalized } from './normalize.ts';
+import { normalizeAddress, normalizeName, normalizeText, type Normalized } from './normalize.ts';
 import { charPinyin } from './pinyin.ts';
 import type { LearnedAlias, MatchSpan, MatchVia, NationalNames, RankedCandidate, Resolution, VillageRef } from './types.ts';
 
@@ -29,8 +29,8 @@ interface Entry {
 }
 
 interface TrieNode {
-  /** Keyed by UTF-16 code unit. */
-  next: Map<number, TrieNode>;
+  /** Keyed by UTF-16 code unit; absent on leaves. */
+  next?: Map<number, TrieNode>;
   entries?: Entry[];
 }
 
@@ -46,9 +46,9 @@ interface VillageInfo {
   county: string;
   prefecture: string;
   province: string;
-  /** Bare name (鸡贾) and the pinyin readings of each of its characters (toneless). */
+  /** Bare name (鸡贾) and the pinyin readings of each of its characters (toneless; computed on first use). */
   base: string;
-  keys: string[][];
+  keys?: string[][];
 }
 
 /** Score weights. A full chain (village + town + county) scores 9; ties or near ties are ambiguous. */
@@ -89,7 +89,7 @@ export interface AddressIndexOptions {
 
 export class AddressIndex {
   readonly region: string;
-  private readonly root: TrieNode = { next: new Map() };
+  private readonly root: TrieNode = {};
   private readonly villages = new Map<string, VillageInfo>();
   private readonly townVillages = new Map<string, string[]>();
   private readonly townOfCode = new Map<string, { name: string; county: string }>();
@@ -119,12 +119,11 @@ export class AddressIndex {
       const town = d.code.slice(0, 9);
       const county = d.code.slice(0, 6);
       const base = d.shortName.replace(/(村|社区)$/, '');
-      const nb = normalizeText(base);
+      const nb = normalizeName(base);
       this.villages.set(d.code, {
         ref: { code: d.code, name: d.shortName, town: this.names.get(town) ?? '', county: this.names.get(county) ?? '' },
         town, county, prefecture: d.code.slice(0, 4), province: d.code.slice(0, 2),
         base: nb,
-        keys: [...nb].map((c) => charPinyin(c)),
       });
       this.townVillages.get(town)?.push(d.code);
     }
@@ -174,14 +173,14 @@ export class AddressIndex {
       if (name.endsWith('市')) this.addForms(f, 'county', code, 'name', true);
       else {
         this.addForms({ marked: f.marked, bare: [] }, 'county', code, 'name', true);
-        if (name.endsWith('县')) for (const b of f.bare) this.insert(normalizeText(b), { level: 'county', codes: [code], strength: 'bare', via: 'bare', outside: true, weak: true });
+        if (name.endsWith('县')) for (const b of f.bare) this.insert(normalizeName(b), { level: 'county', codes: [code], strength: 'bare', via: 'bare', outside: true, weak: true });
       }
     }
   }
 
   private addForms(forms: NameForms, level: DivisionLevel, code: string, via: MatchVia, outside: boolean): void {
-    for (const f of forms.marked) this.insert(normalizeText(f), { level, codes: [code], strength: 'marked', via, outside });
-    for (const f of forms.bare) this.insert(normalizeText(f), { level, codes: [code], strength: 'bare', via: via === 'name' ? 'bare' : via, outside });
+    for (const f of forms.marked) this.insert(normalizeName(f), { level, codes: [code], strength: 'marked', via, outside });
+    for (const f of forms.bare) this.insert(normalizeName(f), { level, codes: [code], strength: 'bare', via: via === 'name' ? 'bare' : via, outside });
   }
 
   private insert(key: string, e: Entry): void {
@@ -189,8 +188,9 @@ export class AddressIndex {
     let node = this.root;
     for (let k = 0; k < key.length; k++) {
       const ch = key.charCodeAt(k);
+      node.next ??= new Map();
       let nx = node.next.get(ch);
-      if (!nx) { nx = { next: new Map() }; node.next.set(ch, nx); }
+      if (!nx) { nx = {}; node.next.set(ch, nx); }
       node = nx;
     }
     node.entries ??= [];
@@ -204,7 +204,7 @@ export class AddressIndex {
     for (let i = 0; i < text.length; i++) {
       let node: TrieNode | undefined = this.root;
       for (let j = i; j < text.length; j++) {
-        node = node.next.get(text.charCodeAt(j));
+        node = node.next?.get(text.charCodeAt(j));
         if (!node) break;
         if (node.entries) for (const entry of node.entries) out.push({ start: i, end: j + 1, entry });
       }
@@ -375,8 +375,10 @@ export class AddressIndex {
         const hits: Scored[] = [];
         for (const code of codes) {
           const v = this.villages.get(code);
-          if (!v || v.keys.length === 0) continue;
+          if (!v) continue;
+          v.keys ??= Array.from({ length: v.base.length }, (_, k) => charPinyin(v.base[k] as string));
           const L = v.keys.length;
+          if (L === 0) continue;
           if (p + L > text.length) continue;
           const seg = text.slice(p, p + L);
           if (seg === v.base) continue;
