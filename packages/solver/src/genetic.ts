@@ -182,6 +182,21 @@ export class Genetic {
     return g;
   }
 
+  /** Sweep order around the depot from a random start angle, lightly perturbed. */
+  private sweepGiant(): Int32Array {
+    const ang = this.m.angle!;
+    const n = this.m.nC;
+    const t0 = this.rng.float() * 2 * Math.PI - Math.PI;
+    const key = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let a = ang[i]! - t0;
+      if (a < 0) a += 2 * Math.PI;
+      key[i] = a + (this.rng.float() - 0.5) * 0.1;
+    }
+    const ord = Array.from({ length: n }, (_, i) => i).sort((a, b) => key[a]! - key[b]! || a - b);
+    return Int32Array.from(ord);
+  }
+
   private crossoverOX(a: Individual, b: Individual): Int32Array {
     const n = this.m.nC;
     const child = new Int32Array(n);
@@ -342,6 +357,7 @@ export class Genetic {
     let lastImprove = 0;
     let bestCost = Infinity;
     const timeUp = (): boolean => budget.clock() >= budget.deadline;
+
     const noteBest = (): void => {
       if (this.best && this.best.cost < bestCost - 1e-9) {
         bestCost = this.best.cost;
@@ -352,9 +368,13 @@ export class Genetic {
       }
     };
     const init = (): void => {
+      // with a short budget on a large instance, stop building the initial population early
+      const now = budget.clock();
+      const initDeadline = now + 0.3 * (budget.deadline - now);
       for (let k = 0; k < 4 * P.mu; k++) {
-        if (k > 0 && timeUp()) break;
-        this.handle(this.splitToRoutes(this.randomGiant()));
+        if (k > 0 && (timeUp() || (k >= 4 && budget.clock() >= initDeadline))) break;
+        const sweep = this.m.angle !== null && k % 2 === 1;
+        this.handle(this.splitToRoutes(sweep ? this.sweepGiant() : this.randomGiant()));
         if (k % 100 === 99) this.managePenalties();
         noteBest();
       }

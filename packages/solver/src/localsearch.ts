@@ -65,7 +65,8 @@ export class LocalSearch {
   private readonly rSwapTested: Int32Array;
 
   private readonly order: Int32Array;
-  private readonly nbOrder: Int32Array;
+  /** Neighbour lists in this search's own (occasionally reshuffled) order. */
+  private readonly nbLists: Int32Array[];
   private readonly scratch: Int32Array;
   private readonly scratch2: Int32Array;
 
@@ -153,9 +154,7 @@ export class LocalSearch {
     this.rSwapTested = new Int32Array(m.nSlots);
     this.order = new Int32Array(m.nC);
     for (let i = 0; i < m.nC; i++) this.order[i] = i;
-    let maxNb = 0;
-    for (const nb of m.neighbours) maxNb = Math.max(maxNb, nb.length);
-    this.nbOrder = new Int32Array(maxNb);
+    this.nbLists = m.neighbours.map((nb) => nb.slice());
     this.scratch = new Int32Array(m.nC + 2);
     this.scratch2 = new Int32Array(m.nC + 2);
     this.T = m.times[0]!;
@@ -525,6 +524,10 @@ export class LocalSearch {
     this.searchCompleted = false;
     const nC = this.nC;
     this.rng.shuffle(this.order);
+    for (let i = 0; i < nC; i++) {
+      const nb = this.nbLists[i]!;
+      if (nb.length > 1 && this.rng.int(nb.length) === 0) this.rng.shuffle(nb);
+    }
     for (let loopID = 0; !this.searchCompleted; loopID++) {
       if (loopID > 1) this.searchCompleted = true;
       if (this.movesApplied > maxMoves) break;
@@ -532,12 +535,10 @@ export class LocalSearch {
         const u = this.order[oi]!;
         const lastTested = this.whenTested[u]!;
         this.whenTested[u] = this.nbMoves;
-        const nbs = this.m.neighbours[u]!;
+        const nbs = this.nbLists[u]!;
         const nbLen = nbs.length;
-        for (let k = 0; k < nbLen; k++) this.nbOrder[k] = nbs[k]!;
-        this.rng.shuffle(this.nbOrder, nbLen);
         for (let k = 0; k < nbLen; k++) {
-          const v = this.nbOrder[k]!;
+          const v = nbs[k]!;
           if (loopID > 0 && Math.max(this.rModified[this.route[u]!]!, this.rModified[this.route[v]!]!) <= lastTested) continue;
           if (this.tryMoves(u, v)) continue;
           const pv = this.prev[v]!;

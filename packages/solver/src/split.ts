@@ -13,17 +13,21 @@ export class Splitter {
   private readonly pred: Int32Array;
   private pk: Float64Array;
   private predk: Int32Array;
+  private readonly rc: Float64Array;
 
   constructor(m: Model) {
     this.m = m;
     this.p = new Float64Array(m.nC + 1);
     this.pred = new Int32Array(m.nC + 1);
+    this.rc = new Float64Array(m.nC + 1);
     this.pk = new Float64Array(0);
     this.predk = new Int32Array(0);
   }
 
   /** Cost of the route giant[i..j] for the reference vehicle, or Infinity past the load cut. */
-  private scan(giant: Int32Array, i: number, pCap: number, pTw: number, relax: number, out: (j: number, cost: number) => void): void {
+  /** Writes the cost of routes giant[i..j] into rc[j] for j = i..(returned last j). */
+  private scan(giant: Int32Array, i: number, pCap: number, pTw: number, relax: number): number {
+    const rc = this.rc;
     const m = this.m;
     const N = m.N;
     const dep = m.slotDepot[0]!;
@@ -69,9 +73,10 @@ export class Splitter {
         const tw = sTW + dTW + Math.max(0, dur - maxDur);
         cost += pTw * tw;
       }
-      out(j, cost);
-      if (load > relax * cap && j > i) break;
+      rc[j] = cost;
+      if (load > relax * cap && j > i) return j;
     }
+    return giant.length - 1;
   }
 
   /** Splits `giant` into at most maxRoutes routes. Returns route boundaries (start indices, length = routes + 1). */
@@ -84,12 +89,14 @@ export class Splitter {
     for (let i = 0; i < n; i++) {
       const base = p[i]!;
       if (base === Infinity) continue;
-      this.scan(giant, i, pCap, pTw, 1.5, (j, cost) => {
-        if (base + cost < p[j + 1]!) {
-          p[j + 1] = base + cost;
+      const last = this.scan(giant, i, pCap, pTw, 1.5);
+      for (let j = i; j <= last; j++) {
+        const c = base + this.rc[j]!;
+        if (c < p[j + 1]!) {
+          p[j + 1] = c;
           pred[j + 1] = i;
         }
-      });
+      }
     }
     const bounds: number[] = [];
     let k = n;
@@ -120,13 +127,15 @@ export class Splitter {
         const base = pk[k * W + i]!;
         if (base === Infinity) continue;
         // the last allowed route takes everything that is left
-        this.scan(giant, i, pCap, pTw, k === K - 1 ? Infinity : 1.5, (j, cost) => {
+        const last = this.scan(giant, i, pCap, pTw, k === K - 1 ? Infinity : 1.5);
+        for (let j = i; j <= last; j++) {
           const idx = (k + 1) * W + j + 1;
-          if (base + cost < pk[idx]!) {
-            pk[idx] = base + cost;
+          const c = base + this.rc[j]!;
+          if (c < pk[idx]!) {
+            pk[idx] = c;
             predk[idx] = i;
           }
-        });
+        }
       }
     }
     let bestK = 1;
