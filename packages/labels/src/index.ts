@@ -1,0 +1,10 @@
+export * from './label.ts';
+export * from './labels-pdf.ts';
+export * from './zpl.ts';
+export * from './manifest.ts';
+export * from './barcode.ts';
+export * from './from-order.ts';
+export * from './demo.ts';
+export { SubsetFont, NOTO_SANS_SC_PATH } from './pdf/font.ts';
+export { PdfWriter } from './pdf/writer.ts';
+export * from './io/orders-file.ts';
