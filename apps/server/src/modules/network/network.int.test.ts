@@ -15,7 +15,7 @@ const json = async <T>(r: Response | Promise<Response>): Promise<T> => (await (a
 
 function upload(path: string, as: string, name: string, content: Buffer | string, type = 'text/csv') {
   const fd = new FormData();
-  fd.append('file', new Blob([content], { type }), name);
+  fd.append('file', new Blob([typeof content === 'string' ? content : new Uint8Array(content)], { type }), name);
   return s.api(path, { method: 'POST', as, body: fd });
 }
 
