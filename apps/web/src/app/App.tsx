@@ -7,12 +7,16 @@ import 'dayjs/locale/zh-cn';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
-import { ApiError } from '../api/client.ts';
+import { ApiError, getToken } from '../api/client.ts';
+import { preloadPage } from './modules.tsx';
 import { currentLang } from '../i18n/index.ts';
 import LoginPage from './LoginPage.tsx';
 import { AuthProvider, useAuth } from './auth.tsx';
 import { PageFallback } from './PageFallback.tsx';
 import ShellLayout from './ShellLayout.tsx';
+
+// With a session, fetch the current page's chunk while /auth/me is in flight.
+if (getToken() && !window.location.pathname.startsWith('/login')) preloadPage(window.location.pathname);
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -41,7 +45,7 @@ function Localized() {
     document.documentElement.lang = lang;
   }, [lang, i18n.language]);
   return (
-    <ConfigProvider locale={lang === 'en' ? enUS : zhCNLocale} theme={{ token: { colorPrimary: '#0b7a3e', borderRadius: 4 } }}>
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCNLocale} theme={{ token: { colorPrimary: '#0b7a3e', borderRadius: 4 }, components: { Menu: { itemSelectedBg: '#e3f2e8', itemSelectedColor: '#0b7a3e' } } }}>
       <AntApp>
         <BrowserRouter>
           <AuthProvider>

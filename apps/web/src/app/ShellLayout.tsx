@@ -8,7 +8,7 @@ import { currentLang } from '../i18n/index.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { useAuth, useUser } from './auth.tsx';
 import { PageFallback } from './PageFallback.tsx';
-import { GROUP_ORDER, modulesFor } from './modules.tsx';
+import { GROUP_ORDER, MODULES, modulesFor } from './modules.tsx';
 
 const { Header, Sider, Content } = Layout;
 
@@ -103,6 +103,9 @@ export default function ShellLayout() {
               <Route index element={home ? <Navigate to={`/${home.path}`} replace /> : <Result status="info" title={t('app.noModules')} />} />
               {modules.map((m) => (
                 <Route key={m.key} path={`${m.path}/*`} element={<m.component />} />
+              ))}
+              {MODULES.filter((m) => !modules.includes(m)).map((m) => (
+                <Route key={m.key} path={`${m.path}/*`} element={<Result status="403" title={t('app.forbidden')} />} />
               ))}
               <Route
                 path="*"

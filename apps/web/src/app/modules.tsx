@@ -31,10 +31,17 @@ export interface ConsoleModule {
   label: { 'zh-CN': string; en: string };
   /** Roles that see the menu entry and may open the route. */
   roles: readonly Role[];
+  /** The page's chunk loader; `component` is React.lazy of it. Write both with `page(() => import(…))`. */
+  load: () => Promise<{ default: ComponentType }>;
   /** Lazy page component (code-split per module). */
   component: LazyExoticComponent<ComponentType>;
   /** Hidden modules are routable but not in the menu. */
   hideInMenu?: boolean;
+}
+
+/** A lazily loaded page: the loader (for preloading) and the React.lazy component. */
+export function page(load: () => Promise<{ default: ComponentType }>): Pick<ConsoleModule, 'load' | 'component'> {
+  return { load, component: lazy(load) };
 }
 
 const MANAGERS = ['admin', 'county_manager'] as const satisfies readonly Role[];
@@ -48,7 +55,7 @@ export const MODULES: readonly ConsoleModule[] = [
     icon: <DashboardOutlined />,
     label: { 'zh-CN': '运营总览', en: 'Dashboard' },
     roles: OFFICE,
-    component: lazy(() => import('../routes/dashboard/DashboardPage.tsx')),
+    ...page(() => import('../routes/dashboard/DashboardPage.tsx')),
   },
   {
     key: 'map',
@@ -57,7 +64,7 @@ export const MODULES: readonly ConsoleModule[] = [
     icon: <EnvironmentOutlined />,
     label: { 'zh-CN': '网络地图', en: 'Network map' },
     roles: OFFICE,
-    component: lazy(() => import('../routes/map/MapPage.tsx')),
+    ...page(() => import('../routes/map/MapPage.tsx')),
   },
   {
     key: 'divisions',
@@ -66,7 +73,7 @@ export const MODULES: readonly ConsoleModule[] = [
     icon: <ApartmentOutlined />,
     label: { 'zh-CN': '行政区划', en: 'Divisions' },
     roles: OFFICE,
-    component: lazy(() => import('../routes/divisions/DivisionsPage.tsx')),
+    ...page(() => import('../routes/divisions/DivisionsPage.tsx')),
   },
   {
     key: 'villages',
@@ -75,7 +82,7 @@ export const MODULES: readonly ConsoleModule[] = [
     icon: <HomeOutlined />,
     label: { 'zh-CN': '行政村', en: 'Villages' },
     roles: MANAGERS,
-    component: lazy(() => import('../routes/villages/VillagesPage.tsx')),
+    ...page(() => import('../routes/villages/VillagesPage.tsx')),
   },
   {
     key: 'outlets',
@@ -84,7 +91,7 @@ export const MODULES: readonly ConsoleModule[] = [
     icon: <ShopOutlined />,
     label: { 'zh-CN': '网点', en: 'Outlets' },
     roles: MANAGERS,
-    component: lazy(() => import('../routes/outlets/OutletsPage.tsx')),
+    ...page(() => import('../routes/outlets/OutletsPage.tsx')),
   },
   {
     key: 'partners',
@@ -93,7 +100,7 @@ export const MODULES: readonly ConsoleModule[] = [
     icon: <SolutionOutlined />,
     label: { 'zh-CN': '合作企业与协议', en: 'Partners & agreements' },
     roles: MANAGERS,
-    component: lazy(() => import('../routes/partners/PartnersPage.tsx')),
+    ...page(() => import('../routes/partners/PartnersPage.tsx')),
   },
   {
     key: 'routes',
@@ -102,7 +109,7 @@ export const MODULES: readonly ConsoleModule[] = [
     icon: <NodeIndexOutlined />,
     label: { 'zh-CN': '投递段', en: 'Delivery routes' },
     roles: MANAGERS,
-    component: lazy(() => import('../routes/routes/RoutesPage.tsx')),
+    ...page(() => import('../routes/routes/RoutesPage.tsx')),
   },
   {
     key: 'bus-lines',
@@ -111,7 +118,7 @@ export const MODULES: readonly ConsoleModule[] = [
     icon: <BranchesOutlined />,
     label: { 'zh-CN': '客运班线', en: 'Bus lines' },
     roles: MANAGERS,
-    component: lazy(() => import('../routes/bus-lines/BusLinesPage.tsx')),
+    ...page(() => import('../routes/bus-lines/BusLinesPage.tsx')),
   },
   {
     key: 'carriers',
@@ -120,7 +127,7 @@ export const MODULES: readonly ConsoleModule[] = [
     icon: <TruckOutlined />,
     label: { 'zh-CN': '投递员与车辆', en: 'Carriers & vehicles' },
     roles: MANAGERS,
-    component: lazy(() => import('../routes/carriers/CarriersPage.tsx')),
+    ...page(() => import('../routes/carriers/CarriersPage.tsx')),
   },
   {
     key: 'users',
@@ -129,7 +136,7 @@ export const MODULES: readonly ConsoleModule[] = [
     icon: <TeamOutlined />,
     label: { 'zh-CN': '用户', en: 'Users' },
     roles: MANAGERS,
-    component: lazy(() => import('../routes/users/UsersPage.tsx')),
+    ...page(() => import('../routes/users/UsersPage.tsx')),
   },
 ];
 
@@ -137,4 +144,11 @@ export const GROUP_ORDER: readonly MenuGroup[] = ['overview', 'network', 'system
 
 export function modulesFor(role: Role): ConsoleModule[] {
   return MODULES.filter((m) => m.roles.includes(role));
+}
+
+/** Starts loading the chunk of the page at `pathname` (called at start-up, in parallel with /auth/me). */
+export function preloadPage(pathname: string): void {
+  const first = pathname.split('/')[1] || MODULES[0]?.path;
+  const mod = MODULES.find((m) => m.path === first);
+  if (mod) void mod.load().catch(() => undefined);
 }

@@ -33,8 +33,9 @@ export function ActiveTag({ active }: { active: boolean | undefined }) {
 
 export function formatDurationS(s: number | undefined): string {
   if (s === undefined || s === null) return '';
-  const h = Math.floor(s / 3600);
-  const m = Math.round((s % 3600) / 60);
+  const total = Math.round(s / 60);
+  const h = Math.floor(total / 60);
+  const m = total % 60;
   return `${h}:${String(m).padStart(2, '0')}`;
 }
 

@@ -181,6 +181,7 @@ export const en: Messages = {
   routes: {
     title: 'Delivery routes',
     outlet: 'Outlet',
+    vehicleTypes: { e_bike: 'E-bike', motorcycle: 'Motorcycle', van: 'Van' },
     vehicleType: 'Vehicle',
     capacityKg: 'Capacity (kg)',
     carriers: 'Carriers',
@@ -216,6 +217,7 @@ export const en: Messages = {
     phone: 'Phone',
     outlet: 'Outlet ID',
     plate: 'Plate',
+    vehicleId: 'Vehicle ID',
     type: 'Type',
     capacityKg: 'Capacity (kg)',
   },

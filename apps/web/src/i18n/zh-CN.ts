@@ -180,6 +180,7 @@ export const zhCN = {
   routes: {
     title: '投递段',
     outlet: '所属网点',
+    vehicleTypes: { e_bike: '电动车', motorcycle: '摩托车', van: '面包车' },
     vehicleType: '交通工具',
     capacityKg: '载重（kg）',
     carriers: '投递员',
@@ -215,6 +216,7 @@ export const zhCN = {
     phone: '电话',
     outlet: '所属网点 ID',
     plate: '车牌号',
+    vehicleId: '车辆 ID',
     type: '车型',
     capacityKg: '载重（kg）',
   },

@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Form, Input, InputNumber, Modal, Tabs, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, InputNumber, Modal, Select, Tabs, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { applyFormErrors } from '../../api/form-errors.ts';
@@ -11,7 +11,9 @@ import { useCountyName } from '../../components/CountySelect.tsx';
 import { ListPage } from '../../components/ListPage.tsx';
 import { ActiveTag } from '../../components/format.tsx';
 
-type FieldSpec = { name: string; label: string; number?: boolean; required?: boolean };
+const VEHICLE_TYPES = ['e_bike', 'motorcycle', 'van'] as const;
+
+type FieldSpec = { name: string; label: string; number?: boolean; required?: boolean; options?: { value: string; label: string }[] };
 
 function CreateModal({ resource, title, fields, open, onClose }: { resource: string; title: string; fields: FieldSpec[]; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
@@ -42,7 +44,7 @@ function CreateModal({ resource, title, fields, open, onClose }: { resource: str
       <Form form={form} layout="vertical" preserve={false}>
         {fields.map((f) => (
           <Form.Item key={f.name} name={f.name} label={f.label} rules={f.required ? [{ required: true }] : []}>
-            {f.number ? <InputNumber style={{ width: '100%' }} min={0} /> : <Input />}
+            {f.options ? <Select options={f.options} /> : f.number ? <InputNumber style={{ width: '100%' }} min={0} /> : <Input />}
           </Form.Item>
         ))}
       </Form>
@@ -51,6 +53,7 @@ function CreateModal({ resource, title, fields, open, onClose }: { resource: str
 }
 
 function LooseList({ resource, labels, createTitle, fields }: { resource: string; labels: Record<string, string>; createTitle: string; fields: FieldSpec[] }) {
+  const { t, i18n } = useTranslation();
   const countyName = useCountyName();
   const [open, setOpen] = useState(false);
   // The columns follow the fields the server returns (the contract leaves them open).
@@ -58,6 +61,7 @@ function LooseList({ resource, labels, createTitle, fields }: { resource: string
   const columns = autoColumns(sample.data?.items ?? [], labels, {
     countyCode: (v) => countyName(typeof v === 'string' ? v : undefined),
     active: (v) => <ActiveTag active={v !== false} />,
+    type: (v) => (typeof v === 'string' && i18n.exists(`routes.vehicleTypes.${v}`) ? t(`routes.vehicleTypes.${v}`) : String(v ?? '')),
   });
   return (
     <>
@@ -79,7 +83,7 @@ function LooseList({ resource, labels, createTitle, fields }: { resource: string
 
 export default function CarriersPage() {
   const { t } = useTranslation();
-  const common = { id: 'ID', code: t('common.code'), name: t('common.name'), countyCode: t('common.county'), outletId: t('carriers.outlet'), active: t('common.status') };
+  const common = { id: 'ID', vehicleId: t('carriers.vehicleId'), code: t('common.code'), name: t('common.name'), countyCode: t('common.county'), outletId: t('carriers.outlet'), active: t('common.status') };
   return (
     <>
       <Typography.Title level={4} className="page-title">
@@ -98,7 +102,8 @@ export default function CarriersPage() {
                 fields={[
                   { name: 'name', label: t('common.name'), required: true },
                   { name: 'phone', label: t('carriers.phone') },
-                  { name: 'outletId', label: t('carriers.outlet') },
+                  { name: 'outletId', label: t('carriers.outlet'), required: true },
+                  { name: 'vehicleId', label: t('carriers.vehicleId') },
                 ]}
               />
             ),
@@ -109,11 +114,11 @@ export default function CarriersPage() {
             children: (
               <LooseList
                 resource="vehicles"
-                labels={{ ...common, plate: t('carriers.plate'), type: t('carriers.type'), capacityKg: t('carriers.capacityKg') }}
+                labels={{ ...common, code: t('carriers.plate'), type: t('carriers.type'), capacityKg: t('carriers.capacityKg') }}
                 createTitle={t('carriers.createVehicle')}
                 fields={[
-                  { name: 'plate', label: t('carriers.plate'), required: true },
-                  { name: 'type', label: t('carriers.type') },
+                  { name: 'code', label: t('carriers.plate'), required: true },
+                  { name: 'type', label: t('carriers.type'), required: true, options: VEHICLE_TYPES.map((v) => ({ value: v, label: t(`routes.vehicleTypes.${v}`) })) },
                   { name: 'capacityKg', label: t('carriers.capacityKg'), number: true },
                   { name: 'outletId', label: t('carriers.outlet') },
                 ]}

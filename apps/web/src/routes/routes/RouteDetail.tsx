@@ -15,7 +15,7 @@ const RouteMap = lazy(() => import('../../map/RouteMap.tsx'));
 const DAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
 export default function RouteDetail() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { id } = useParams();
   const route = useRoute(id);
   const r = route.data;
@@ -70,7 +70,7 @@ export default function RouteDetail() {
               <Descriptions size="small" column={{ xs: 1, sm: 2 }}>
                 <Descriptions.Item label={t('common.county')}>{countyName(r.countyCode)}</Descriptions.Item>
                 <Descriptions.Item label={t('routes.outlet')}>{o?.name ?? r.outletId}</Descriptions.Item>
-                <Descriptions.Item label={t('routes.vehicleType')}>{r.vehicleType}</Descriptions.Item>
+                <Descriptions.Item label={t('routes.vehicleType')}>{i18n.exists(`routes.vehicleTypes.${r.vehicleType}`) ? t(`routes.vehicleTypes.${r.vehicleType}`) : r.vehicleType}</Descriptions.Item>
                 <Descriptions.Item label={t('routes.capacityKg')}>{r.capacityKg}</Descriptions.Item>
                 <Descriptions.Item label={t('routes.length')}>{t('routes.km', { km: formatKm(r.lengthM) })}</Descriptions.Item>
                 <Descriptions.Item label={t('routes.duration')}>{formatDurationS(r.durationS)}</Descriptions.Item>

@@ -10,7 +10,7 @@ import { ActiveTag, formatDurationS, formatKm, WeekdayTags } from '../../compone
 import RouteDetail from './RouteDetail.tsx';
 
 function RouteList() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const countyName = useCountyName();
   const columns: ColumnsType<DeliveryRoute> = [
     { title: t('common.code'), dataIndex: 'code', render: (c: string, r) => <Link to={`/routes/${encodeURIComponent(r.id)}`}>{c}</Link> },
@@ -21,7 +21,7 @@ function RouteList() {
     { title: t('routes.workingDays'), dataIndex: 'workingDays', render: (d: number[]) => <WeekdayTags days={d} /> },
     { title: t('routes.length'), dataIndex: 'lengthM', align: 'right', render: (m: number) => t('routes.km', { km: formatKm(m) }) },
     { title: t('routes.duration'), dataIndex: 'durationS', align: 'right', render: (s: number) => formatDurationS(s) },
-    { title: t('routes.vehicleType'), dataIndex: 'vehicleType' },
+    { title: t('routes.vehicleType'), dataIndex: 'vehicleType', render: (v: string) => (i18n.exists(`routes.vehicleTypes.${v}`) ? t(`routes.vehicleTypes.${v}`) : v) },
     { title: t('common.status'), dataIndex: 'active', render: (a: boolean) => <ActiveTag active={a} /> },
   ];
   return (
