@@ -68,7 +68,7 @@ describe('readOrderFile / readOrders', () => {
 
   it('rejects random bytes named .xlsx, binary junk named .csv, old .xls and broken zips', async () => {
     let seed = 7;
-    const random = Buffer.alloc(4096).map(() => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24) & 0xff);
+    const random = Buffer.from(Array.from({ length: 4096 }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24) & 0xff));
     random[0] = 0x00;
     expect((await rejection(readOrderFile(random, 'orders.xlsx'))).code).toBe('orders.file_not_workbook');
     expect((await rejection(readOrderFile(random, 'orders.csv'))).code).toBe('orders.file_not_workbook');
