@@ -158,3 +158,22 @@ describe('parseOrders', () => {
     expect(r.orders[0]?.region.city.code).toBe('5227');
   });
 });
+
+describe('region resolver over the whole national list', () => {
+  it('resolves every county from its full written path, and from the path without the province', () => {
+    const idx = regionIndex();
+    const failures: string[] = [];
+    for (const p of idx.provinces) {
+      for (const c of p.children) {
+        for (const k of c.children) {
+          const cityPart = c.virtual || c.name === k.name ? '' : c.name;
+          for (const text of [`${p.name}${cityPart}${k.name}某某路1号`, `${cityPart || p.name}${k.name}某某路1号`]) {
+            const r = idx.resolve(text);
+            if (!r.ok || r.region.county.code !== k.code || r.region.detail !== '某某路1号') failures.push(`${text} → ${r.ok ? r.region.county.code : r.reason}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});

@@ -133,7 +133,10 @@ export class RegionIndex {
     let city: Node | undefined;
     let county: Node | undefined;
 
-    const p = matchPrefix(s, this.provinces, true);
+    let p = matchPrefix(s, this.provinces, true);
+    // 海南藏族自治州 is a prefecture of Qinghai, not 海南 (province) + 藏族自治州: a longer city match wins.
+    const nationalCity = matchPrefix(s, this.cities, true);
+    if (p && nationalCity && nationalCity.length > p.length) p = undefined;
     if (p) {
       province = p.node;
       s = s.slice(p.length);
