@@ -24,6 +24,15 @@ describe('levels and forms', () => {
     expect(code(r('三都县大河小河村'))).toBe('522732111284');
     expect(code(r('三都小河村'))).toBe('522732111284');
   });
+  it('a bare village name needs its town or county, or a group number right after it', () => {
+    expect(code(r('鸡贾二组'))).toBe(JIJIA);
+    expect(code(r('黔南鸡贾3组'))).toBe(JIJIA);
+    expect(r('鸡贾').status).toBe('unresolved');
+    expect(r('小河二组').status).toBe('ambiguous');
+    // 平浪 is 平浪镇, 平浪村 and 平浪社区.
+    expect(r('都匀市平浪').status).toBe('unresolved');
+    expect(r('都匀市平浪镇平浪').status).not.toBe('resolved');
+  });
   it('spans point into the original text', () => {
     const input = '貴州 都勻市　壩固鎮 雞賈村';
     const a = r(input);

@@ -79,6 +79,8 @@ export const WEIGHTS = {
 const STREET_AFTER = new Set(['路', '街', '巷', '道', '大']);
 const LEVEL_RANK: Record<DivisionLevel, number> = { province: 0, prefecture: 1, county: 2, town: 3, village: 4 };
 const HAN = /^[\u3400-\u9fff]$/;
+/** A group (村民小组) number right after a name: 二组, 3组, 十一组, 5队. */
+const GROUP_AFTER = /^(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?:组|队)/;
 
 export interface AddressIndexOptions {
   /** National province/prefecture/county names for "outside" answers (default: none). */
@@ -343,12 +345,17 @@ export class AddressIndex {
     const county = sup[2];
     // A bare name (鸡贾) is a village only when the text also names its town or county, and not
     // when an unknown village (但平村) is written between them: then it is a hamlet or a landmark.
-    if (strength !== 'marked' && !town && !county) return undefined;
+    // Without them, a bare name directly followed by a group number (鸡贾二组, 鸡贾3组) still reads
+    // as a village, a little weaker than 鸡贾村.
     if (strength === 'bare') {
+      if (!town && !county) {
+        if (!GROUP_AFTER.test(text.slice(m.end, m.end + 4))) return undefined;
+        score += WEIGHTS.village - WEIGHTS.villageBare - 0.5;
+      }
       const from = Math.max(town?.end ?? 0, county?.end ?? 0);
       const gap = text.slice(from, m.start);
       if (gap.includes('村') || gap.includes('社区')) return undefined;
-    }
+    } else if (strength !== 'marked' && !town && !county) return undefined;
     if (strength === 'homophone' && !town) return undefined;
     return { info, score, match: m, sup, conflict, regional: !!county || !!sup[1] };
   }
