@@ -6,6 +6,7 @@ import { bootstrap, type BootstrapReport } from './bootstrap.ts';
 import { buildApp } from './http/app.ts';
 import type { App, AppContext } from './http/context.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
+import { piiCipherFromEnv } from './adapters/crypto.ts';
 
 export interface StartOptions extends Partial<Config> {
   /** Directory of the built console; undefined serves the API only. */
@@ -34,6 +35,7 @@ export async function createContext(config: Config, loadDataDir?: Blob): Promise
       engine: database.engine,
       clock,
       auth: new AuthService(database.db, { sessionTtlS: config.sessionTtlS, clock }),
+      pii: piiCipherFromEnv(process.env),
     };
     return { ctx, report, close: () => database.close() };
   } catch (err) {

@@ -91,6 +91,40 @@ export interface BusLinesTable { id: string; code: string; name: string; operato
 export interface BusStopsTable { line_id: string; seq: number; name: string; village_code: string | null; outlet_id: string | null; lon: number; lat: number }
 export interface BusTripsTable { id: string; line_id: string; departure: string; days: number[]; capacity_parcels: number; fee_per_parcel_fen: number }
 
+// ---------- parcels (issue 4; migration 0003) ----------
+type Json<T = unknown> = ColumnType<T, string, string>;
+export interface ManifestsTable {
+  id: string; partner_code: string; outlet_id: string; county_code: string; source: string; file_hash: string | null;
+  parcel_count: number; accepted: number; duplicates: number; created_by: string | null; created_at: Timestamp;
+}
+export interface ParcelsTable {
+  id: string; partner_code: string; waybill_no: string; manifest_id: string; outlet_id: string; county_code: string;
+  recipient_name_enc: string | null; recipient_name_masked: string | null;
+  phone_enc: string | null; phone_hmac: string | null; phone_masked: string | null;
+  address_enc: string | null; address_masked: string | null;
+  village_code: string | null; address_status: string; address_confidence: number | null; address_candidates: Json;
+  weight_g: number; pieces: number; service: string; cod_fen: number;
+  status: string; status_at: Timestamp; exception_kind: string | null; closed_at: Date | null; purged_at: Date | null; created_at: Timestamp;
+}
+export interface ParcelEventsTable {
+  event_id: string; parcel_id: string; seq: Generated<number>; type: string; event_time: Timestamp; recorded_at: Timestamp;
+  actor_id: string | null; body_hash: string; payload: Json;
+}
+export interface OutboxTable {
+  id: Generated<number>; message_id: string; topic: string; partner_code: string | null; parcel_id: string | null;
+  dedupe_key: string; payload: Json; created_at: Timestamp; published_at: Date | null;
+}
+export interface AddressAliasesTable { text: string; village_code: string; created_by: string | null; created_at: Timestamp }
+export interface DeliveryConsentsTable {
+  id: string; parcel_id: string | null; phone_hmac: string | null; kind: string; channel: string; proxy_name_enc: string | null;
+  given_at: Timestamp; recorded_at: Timestamp; recorded_by: string | null; revoked_at: Date | null;
+}
+export interface HandoversTable {
+  id: string; partner_code: string; outlet_id: string; county_code: string; received: number; damaged: number; missing: number; unexpected: number;
+  post_signer: string; partner_signer: string; signature_ref: string | null; signed_at: Timestamp; created_by: string | null;
+}
+export interface HandoverItemsTable { handover_id: string; waybill_no: string; parcel_id: string | null; result: string; note: string | null }
+
 export interface DB {
   divisions: DivisionsTable;
   division_aliases: DivisionAliasesTable;
@@ -111,4 +145,12 @@ export interface DB {
   bus_lines: BusLinesTable;
   bus_stops: BusStopsTable;
   bus_trips: BusTripsTable;
+  manifests: ManifestsTable;
+  parcels: ParcelsTable;
+  parcel_events: ParcelEventsTable;
+  outbox: OutboxTable;
+  address_aliases: AddressAliasesTable;
+  delivery_consents: DeliveryConsentsTable;
+  handovers: HandoversTable;
+  handover_items: HandoverItemsTable;
 }

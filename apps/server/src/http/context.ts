@@ -5,6 +5,7 @@ import type { Principal } from '@cuntong/domain/access.ts';
 import type { Config } from '../config.ts';
 import type { DB } from '../db/schema.ts';
 import type { AuthService } from '../modules/auth/auth.service.ts';
+import type { PiiCipher } from '../adapters/crypto.ts';
 
 /** What every module gets: wired once in main.ts (the composition root). */
 export interface AppContext {
@@ -13,6 +14,8 @@ export interface AppContext {
   engine: 'pglite' | 'postgres';
   clock: () => Date;
   auth: AuthService;
+  /** Encryption and keyed hashing of personal data at rest (PII_KEY). */
+  pii: PiiCipher;
 }
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
