@@ -110,6 +110,10 @@ export class AddressIndex {
         case 'town': forms = townForms(d.name); break;
         case 'village': forms = villageForms(d.shortName, d.name); break;
       }
+      // The extract's own short name of upper levels is accepted too, whatever it is.
+      if ((d.level === 'province' || d.level === 'prefecture' || d.level === 'county') && d.shortName.length >= 2 && !forms.marked.includes(d.shortName) && !forms.bare.includes(d.shortName)) {
+        forms = { marked: [...forms.marked, d.shortName], bare: forms.bare };
+      }
       this.addForms(forms, d.level, d.code, 'name', false);
       if (d.level === 'town') {
         this.townOfCode.set(d.code, { name: d.name, county: d.code.slice(0, 6) });
