@@ -9,8 +9,9 @@ interface Figure {
   key: string;
   value: number | null;
   unit: string;
-  formula: string;
+  formula: string | { zh: string; en: string };
 }
+const formulaZh = (f: Figure | undefined) => (typeof f?.formula === 'string' ? f.formula : (f?.formula.zh ?? ''));
 interface Feature {
   geometry: { type: string; coordinates: unknown } | null;
   properties: { type: string; code?: string; name?: string };
@@ -80,8 +81,7 @@ describe('web console', () => {
       // Every figure the API returns has a card and a formula tooltip.
       for (const f of fromApi.figures) await expect.poll(() => page.locator(`[data-kpi="${f.key}"]`).count()).toBe(1);
       await page.getByTestId('kpi-help-villages').hover();
-      await page.locator('.ant-tooltip').filter({ hasText: villages?.formula ?? '' }).first().waitFor();
-      await page.locator('[data-testid="trend-chart"] canvas').first().waitFor();
+      await page.locator('.ant-tooltip').filter({ hasText: formulaZh(villages) }).first().waitFor();
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
 
       // English and back (menu, KPI labels, antd locale through <html lang>).

@@ -178,17 +178,20 @@ export type LooseRecord = Record<string, unknown> & { id?: string };
 
 export interface KpiFigure {
   key: string;
+  /** null = not recorded (shown as "—", never as 0). */
   value: number | null;
+  /** 'count' | 'ratio' (0…1) | 'hours' (others shown as given). */
   unit: string;
-  formula: string;
+  /** How the figure is computed, per language (a plain string is accepted too). */
+  formula: string | { zh: string; en: string };
 }
 
 export interface KpiTrendPoint {
   date: string;
-  parcelsIn: number;
-  delivered: number;
-  parcelsOut: number;
-  exceptions: number;
+  parcelsIn: number | null;
+  delivered: number | null;
+  parcelsOut: number | null;
+  exceptions: number | null;
 }
 
 export type KpiByCounty = { countyCode: string; countyName: string } & Record<string, number | string | null>;

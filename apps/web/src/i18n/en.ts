@@ -96,8 +96,9 @@ export const en: Messages = {
     byCounty: 'By county',
     exportXlsx: 'Export Excel',
     formula: 'How it is computed',
+    hours: 'h',
     countyName: 'County',
-    empty: 'No data in this period',
+    empty: 'No parcel data recorded in this period',
   },
   map: {
     title: 'Network map',

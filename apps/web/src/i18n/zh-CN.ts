@@ -95,8 +95,9 @@ export const zhCN = {
     byCounty: '分县统计',
     exportXlsx: '导出 Excel',
     formula: '计算方法',
+    hours: '小时',
     countyName: '区县',
-    empty: '该周期暂无数据',
+    empty: '该周期暂无记录的包裹数据',
   },
   map: {
     title: '网络地图',

@@ -127,7 +127,7 @@ export default function NetworkMap({ data, tileUrl, tileAttribution }: NetworkMa
                 <strong data-testid="village-popup-name">{label(f)}</strong>
                 {p.code && <div>{String(p.code)}</div>}
                 <div>{t('map.visits', { planned, min })}</div>
-                {p.coordinatesApproximate === true && <div>{t('common.approximate')}</div>}
+                {(p.coordinatesApproximate === true || p.approximate === true) && <div>{t('common.approximate')}</div>}
               </Popup>
             </CircleMarker>
           );

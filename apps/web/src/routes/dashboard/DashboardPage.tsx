@@ -29,13 +29,18 @@ const KPI_ORDER = [
 ];
 const TREND_KEYS = ['parcelsIn', 'delivered', 'parcelsOut', 'exceptions'] as const;
 
-/** Value as shown on a card: percentages for rates (unit "%" or "ratio"), fixed decimals for hours. */
-export function formatKpi(value: number | null | undefined, unit: string): { text: string; suffix: string } {
+/** Value as shown on a card: ratios as percentages, hours with one decimal, counts as integers; null → "—". */
+export function formatKpi(value: number | null | undefined, unit: string, hoursSuffix = 'h'): { text: string; suffix: string } {
   if (value === null || value === undefined) return { text: '—', suffix: '' };
   if (unit === 'ratio') return { text: (value * 100).toFixed(1), suffix: '%' };
   if (unit === '%' || unit === 'percent') return { text: Number.isInteger(value) ? String(value) : value.toFixed(1), suffix: '%' };
-  if (Number.isInteger(value)) return { text: String(value), suffix: unit === 'count' ? '' : unit };
-  return { text: value.toFixed(1), suffix: unit === 'count' ? '' : unit };
+  const suffix = unit === 'hours' || unit === 'h' ? hoursSuffix : unit === 'count' ? '' : unit;
+  return { text: Number.isInteger(value) ? String(value) : value.toFixed(1), suffix };
+}
+
+export function formulaText(formula: KpiFigure['formula'], lang: string): string {
+  if (typeof formula === 'string') return formula;
+  return lang === 'en' ? formula.en : formula.zh;
 }
 
 export default function DashboardPage() {
@@ -62,6 +67,7 @@ export default function DashboardPage() {
     return {
       dates: points.map((p) => p.date),
       series: TREND_KEYS.map((k) => ({ key: k, name: kpiLabel(k), values: points.map((p) => p[k] ?? null) })),
+      recorded: points.some((p) => TREND_KEYS.some((k) => p[k] !== null && p[k] !== undefined)),
     };
   }, [data, i18n.language]);
 
@@ -73,7 +79,7 @@ export default function DashboardPage() {
       dataIndex: f.key,
       align: 'right' as const,
       render: (v: number | null) => {
-        const x = formatKpi(typeof v === 'number' ? v : null, unitOf(f.key));
+        const x = formatKpi(typeof v === 'number' ? v : null, unitOf(f.key), t('dashboard.hours'));
         return `${x.text}${x.suffix && x.suffix !== '%' ? ` ${x.suffix}` : x.suffix}`;
       },
     })),
@@ -117,7 +123,7 @@ export default function DashboardPage() {
       {kpi.isError && <Alert type="error" showIcon title={t('common.loadFailed', { message: kpi.error.message })} style={{ marginBottom: 12 }} />}
       <Row gutter={[12, 12]}>
         {(kpi.isPending ? KPI_ORDER.map((key) => ({ key, value: null, unit: '', formula: '' }) satisfies KpiFigure) : figures).map((f) => {
-          const shown = formatKpi(f.value, f.unit);
+          const shown = formatKpi(f.value, f.unit, t('dashboard.hours'));
           return (
             <Col key={f.key} xs={12} sm={12} md={8} lg={6} xl={6} xxl={4}>
               <Card size="small" className="kpi-card" data-kpi={f.key} data-value={f.value ?? ''} loading={kpi.isPending}>
@@ -125,7 +131,7 @@ export default function DashboardPage() {
                   title={
                     <>
                       <span>{kpiLabel(f.key)}</span>
-                      <Tooltip title={<>{t('dashboard.formula')}：{f.formula}</>}>
+                      <Tooltip title={<>{t('dashboard.formula')}：{formulaText(f.formula, i18n.language)}</>}>
                         <InfoCircleOutlined data-testid={`kpi-help-${f.key}`} style={{ color: '#999' }} />
                       </Tooltip>
                     </>
@@ -140,7 +146,7 @@ export default function DashboardPage() {
         })}
       </Row>
       <Card size="small" title={t('dashboard.trend')} style={{ marginTop: 12 }}>
-        {trend.dates.length ? (
+        {trend.dates.length && trend.recorded ? (
           <Suspense fallback={<PageFallback />}>
             <TrendChart dates={trend.dates} series={trend.series} />
           </Suspense>

@@ -47,7 +47,7 @@ export default function RouteDetail() {
 
   const mapStops = stops.flatMap((s) => {
     const v = byCode.get(s.villageCode);
-    return v ? [{ seq: s.seq, name: v.name, lon: v.lon, lat: v.lat }] : [];
+    return v ? [{ seq: s.seq, name: v.shortName || v.name, lon: v.lon, lat: v.lat }] : [];
   });
   const o = outlet.data;
   const start = o && typeof o.lon === 'number' ? { seq: 0, name: o.name, lon: o.lon, lat: o.lat } : undefined;
