@@ -125,3 +125,18 @@ describe('service endpoints', () => {
     expect(big.status).toBe(413);
   });
 });
+
+describe('user administration', () => {
+  it('deactivates a user, which ends their sessions; a county manager cannot touch other counties', async () => {
+    const created = await s.api('/api/v1/users', { method: 'POST', as: 'admin', json: { username: 'temp_mgr', displayName: '临时', password: 'long-enough-1', role: 'county_manager', countyCode: '522722' } });
+    const { id } = (await created.json()) as { id: string };
+    const t = await s.token('temp_mgr', 'long-enough-1');
+    expect((await s.api('/api/v1/auth/me', { headers: { authorization: `Bearer ${t}` } })).status).toBe(200);
+    expect((await s.api(`/api/v1/users/${id}`, { method: 'PATCH', as: 'sandu', json: { active: false } })).status).toBe(404);
+    const r = await s.api(`/api/v1/users/${id}`, { method: 'PATCH', as: 'admin', json: { active: false } });
+    expect(r.status).toBe(200);
+    expect(((await r.json()) as { active: boolean }).active).toBe(false);
+    expect((await s.api('/api/v1/auth/me', { headers: { authorization: `Bearer ${t}` } })).status).toBe(401);
+    expect((await s.api('/api/v1/auth/login', { method: 'POST', json: { username: 'temp_mgr', password: 'long-enough-1' } })).status).toBe(401);
+  });
+});

@@ -110,6 +110,24 @@ export default function authRoutes(app: App, ctx: AppContext) {
     },
   );
 
+  app.patch(
+    '/api/v1/users/:id',
+    {
+      preValidation: roles('admin', 'county_manager'),
+      schema: {
+        tags: ['users'],
+        summary: 'Rename, reset the password of, or (de)activate a user',
+        params: Type.Object({ id: Type.String() }),
+        body: Type.Object({ displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), password: Type.Optional(Type.String({ maxLength: 256 })), active: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 200: UserSchema, ...errorResponses(401, 403, 404, 422) },
+      },
+    },
+    async (req) => {
+      await ctx.auth.updateUser(principal(req), req.params.id, req.body);
+      return presentUser((await repo.findUserById(ctx.db, req.params.id))!);
+    },
+  );
+
   // Partner API keys: a partner's systems authenticate with these instead of a password session.
   app.get('/partner/v1/api-keys', { preValidation: roles('partner'), schema: { tags: ['partner'], summary: 'List my API keys', response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), prefix: Type.String(), name: Type.String(), createdAt: Type.String(), revoked: Type.Boolean() })) }) } } }, async (req) => {
     const keys = await repo.listApiKeys(ctx.db, principal(req).id);

@@ -171,4 +171,24 @@ export class AuthService {
     });
     return id;
   }
+
+  /** Change a user's name or password, or (de)activate them; deactivation also ends their sessions. */
+  async updateUser(actor: Principal, id: string, patch: { displayName?: string; password?: string; active?: boolean }): Promise<void> {
+    const u = await repo.findUserById(this.db, id);
+    const visible = u && (actor.role === 'admin' || (actor.role === 'county_manager' && u.county_code === actor.countyCode));
+    if (!u || !visible) throw notFound('user.not_found', `no user ${id}`);
+    if (actor.role === 'county_manager' && !['outlet_clerk', 'carrier', 'station_keeper'].includes(u.role)) throw new DomainError('forbidden', 'scope.role', 'county managers change clerks, carriers and station keepers only');
+    if (patch.password !== undefined && patch.password.length < 8) throw invalid('user.invalid', 'the user is not valid', [{ path: '/password', message: 'at least 8 characters' }]);
+    if (id === actor.id && patch.active === false) throw invalid('user.invalid', 'you cannot deactivate yourself', [{ path: '/active', message: 'not for your own account' }]);
+    const set: Parameters<typeof repo.updateUser>[2] = {};
+    if (patch.displayName !== undefined) set.display_name = patch.displayName;
+    if (patch.active !== undefined) set.active = patch.active;
+    if (patch.password !== undefined) set.password_hash = await hashPassword(patch.password);
+    const now = this.opts.clock();
+    await this.db.transaction().execute(async (tx) => {
+      await repo.updateUser(tx, id, set);
+      if (patch.active === false || patch.password !== undefined) await tx.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
+      await appendAudit(tx, actor, { action: patch.active === false ? 'user.deactivate' : 'user.update', objectType: 'user', objectId: id, detail: { fields: Object.keys(patch) } }, now);
+    });
+  }
 }

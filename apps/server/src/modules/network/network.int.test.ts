@@ -205,3 +205,39 @@ describe('imports: all-or-nothing with a per-row report', () => {
     expect(v.items[0]).toMatchObject({ lon: 107.61, lat: 26.21 });
   });
 });
+
+describe('carriers, vehicles and bus lines', () => {
+  it('adds a carrier and a vehicle at an outlet of the county, refuses another county', async () => {
+    const ag = (await json<Page<Outlet>>(s.api(`/api/v1/outlets?q=${encodeURIComponent('合江代办所')}`, { as: 'sandu' }))).items[0]!;
+    const v = await s.api('/api/v1/vehicles', { method: 'POST', as: 'sandu', json: { code: 'EB-TEST-1', type: 'e_bike', outletId: ag.id } });
+    expect(v.status).toBe(201);
+    const veh = (await v.json()) as { id: string; capacityKg: number };
+    expect(veh.capacityKg).toBeGreaterThan(0);
+    const c = await s.api('/api/v1/carriers', { method: 'POST', as: 'sandu', json: { name: '韦小宝', phone: '13812345678', outletId: ag.id, vehicleId: veh.id } });
+    expect(c.status).toBe(201);
+    const car = (await c.json()) as { id: string };
+    expect((await s.api(`/api/v1/carriers/${car.id}`, { method: 'PATCH', as: 'duyun', json: { active: false } })).status).toBe(404);
+    const off = await s.api(`/api/v1/carriers/${car.id}`, { method: 'PATCH', as: 'sandu', json: { active: false } });
+    expect(((await off.json()) as { active: boolean }).active).toBe(false);
+    expect((await s.api('/api/v1/carriers', { method: 'POST', as: 'sandu', json: { name: 'x', phone: '123', outletId: ag.id } })).status).toBe(422);
+  });
+  it('creates and retires a bus line with validation', async () => {
+    const line = {
+      code: 'B-TEST-1', name: '测试班线', operator: '三都客运', countyCode: '522732',
+      stops: [{ name: '三都客运站', lon: 107.87, lat: 25.98 }, { name: '合江村', villageCode: '522732111282', lon: 107.9, lat: 25.9 }],
+      trips: [{ departure: '07:30', days: [1, 2, 3, 4, 5], capacityParcels: 30, feePerParcelFen: 80 }],
+    };
+    const bad = await s.api('/api/v1/bus-lines', { method: 'POST', as: 'sandu', json: line });
+    expect(bad.status).toBe(422); // the first stop is tied to neither a village nor an outlet
+    expect(JSON.stringify(await bad.json())).toMatch(/stops/);
+    const ag = (await json<Page<Outlet>>(s.api(`/api/v1/outlets?q=${encodeURIComponent('合江代办所')}`, { as: 'sandu' }))).items[0]!;
+    line.stops[0] = { ...line.stops[0]!, outletId: ag.id } as (typeof line.stops)[number];
+    const ok = await s.api('/api/v1/bus-lines', { method: 'POST', as: 'sandu', json: line });
+    expect(ok.status).toBe(201);
+    const { id } = (await ok.json()) as { id: string };
+    expect((await s.api('/api/v1/bus-lines', { method: 'POST', as: 'duyun', json: { ...line, code: 'B-TEST-2' } })).status).toBe(403);
+    const retired = await s.api(`/api/v1/bus-lines/${id}`, { method: 'PUT', as: 'sandu', json: { ...line, active: false } });
+    expect(retired.status).toBe(200);
+    expect(((await retired.json()) as { active: boolean }).active).toBe(false);
+  });
+});

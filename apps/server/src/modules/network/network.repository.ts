@@ -213,8 +213,9 @@ export async function insertAgreements(db: Db, as: Agreement[]) {
 }
 
 // ---------- carriers and vehicles ----------
-export async function listCarriers(db: Db, f: ListFilter & { outletId?: string }) {
+export async function listCarriers(db: Db, f: ListFilter & { outletId?: string; ids?: string[] }) {
   let q = db.selectFrom('carriers');
+  if (f.ids) q = q.where('id', 'in', f.ids.length ? f.ids : ['']);
   if (f.countyCode) q = q.where('county_code', '=', f.countyCode);
   if (f.outletId) q = q.where('outlet_id', '=', f.outletId);
   if (f.q) q = q.where('name', 'like', `%${f.q}%`);
@@ -223,6 +224,9 @@ export async function listCarriers(db: Db, f: ListFilter & { outletId?: string }
 }
 export async function insertCarriers(db: Db, cs: Carrier[]) {
   for (let i = 0; i < cs.length; i += 500) await db.insertInto('carriers').values(cs.slice(i, i + 500).map((c) => ({ id: c.id, name: c.name, phone: c.phone, outlet_id: c.outletId, county_code: c.countyCode, vehicle_id: c.vehicleId, active: c.active }))).execute();
+}
+export async function updateCarrier(db: Db, c: Carrier) {
+  await db.updateTable('carriers').set({ name: c.name, phone: c.phone, vehicle_id: c.vehicleId, active: c.active }).where('id', '=', c.id).execute();
 }
 export async function listVehicles(db: Db, f: ListFilter & { outletId?: string }) {
   let q = db.selectFrom('vehicles');

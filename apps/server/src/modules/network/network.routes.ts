@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { Page, PageQuery, errorResponses } from '@cuntong/contracts/common.ts';
 import { canReadCounty } from '@cuntong/domain/access.ts';
 import { DomainError, invalid, notFound } from '@cuntong/domain/errors.ts';
-import type { Outlet } from '@cuntong/domain/network/types.ts';
+import type { Outlet, VehicleType, Weekday } from '@cuntong/domain/network/types.ts';
 import { readSheetRows, writeCsv, writeXlsx } from '../../adapters/spreadsheet.ts';
 import { principal, roles, staffOnly } from '../../http/auth.ts';
 import type { App, AppContext } from '../../http/context.ts';
@@ -102,7 +102,33 @@ export default function networkRoutes(app: App, ctx: AppContext) {
     return l;
   });
 
+  const BusLineInput = Type.Object({
+    code: Type.String({ minLength: 2, maxLength: 32 }), name: Type.String({ minLength: 1, maxLength: 100 }), operator: Type.String({ minLength: 1, maxLength: 100 }),
+    countyCode: Type.String({ pattern: '^\\d{6}$' }), active: Type.Optional(Type.Boolean()),
+    stops: Type.Array(Type.Object({ name: Type.String({ minLength: 1, maxLength: 50 }), villageCode: Type.Optional(Type.String({ pattern: '^\\d{12}$' })), outletId: Type.Optional(Type.String()), lon: S.Lon, lat: S.Lat }, { additionalProperties: false }), { minItems: 2, maxItems: 100 }),
+    trips: Type.Array(Type.Object({ departure: Type.String({ pattern: '^\\d{2}:\\d{2}$' }), days: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7 }), capacityParcels: Type.Integer({ minimum: 1, maximum: 10000 }), feePerParcelFen: Type.Integer({ minimum: 0, maximum: 100000 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 50 }),
+  }, { additionalProperties: false });
+  type BusLineBody = import('typebox').Static<typeof BusLineInput>;
+  const toLine = (b: BusLineBody) => ({ ...b, active: b.active ?? true, stops: b.stops.map((s, i) => ({ ...s, seq: i + 1 })), trips: b.trips.map((t) => ({ ...t, id: '', days: t.days as Weekday[] })) });
+  app.post('/api/v1/bus-lines', { preValidation: managers, schema: { tags: ['network'], summary: 'Create a bus line with stops and trips', body: BusLineInput, response: { 201: S.BusLineSchema, ...errorResponses(401, 403, 409, 422) } } }, async (req, reply) =>
+    reply.status(201).send(await svc.saveBusLine(principal(req), toLine(req.body))),
+  );
+  app.put('/api/v1/bus-lines/:id', { preValidation: managers, schema: { tags: ['network'], summary: 'Replace a bus line (stops and trips); set active=false to retire it', params: Type.Object({ id: Type.String() }), body: BusLineInput, response: { 200: S.BusLineSchema, ...errorResponses(401, 403, 404, 422) } } }, async (req) => {
+    const p = principal(req);
+    const cur = await svc.getBusLine(p, req.params.id);
+    return svc.saveBusLine(p, { ...toLine(req.body), code: cur.code }, cur);
+  });
+
   // ---------- carriers and vehicles ----------
+  app.post('/api/v1/carriers', { preValidation: managers, schema: { tags: ['network'], summary: 'Add a carrier (投递员)', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 50 }), phone: Type.Union([Type.String({ maxLength: 30 }), Type.Null()]), outletId: Type.String(), vehicleId: Type.Optional(Type.Union([Type.String(), Type.Null()])) }, { additionalProperties: false }), response: { 201: S.CarrierSchema, ...errorResponses(401, 403, 404, 422) } } }, async (req, reply) =>
+    reply.status(201).send(await svc.createCarrier(principal(req), req.body)),
+  );
+  app.patch('/api/v1/carriers/:id', { preValidation: managers, schema: { tags: ['network'], summary: 'Change or deactivate a carrier', params: Type.Object({ id: Type.String() }), body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })), phone: Type.Optional(Type.Union([Type.String({ maxLength: 30 }), Type.Null()])), vehicleId: Type.Optional(Type.Union([Type.String(), Type.Null()])), active: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), response: { 200: S.CarrierSchema, ...errorResponses(401, 403, 404, 422) } } }, async (req) =>
+    svc.updateCarrier(principal(req), req.params.id, req.body),
+  );
+  app.post('/api/v1/vehicles', { preValidation: managers, schema: { tags: ['network'], summary: 'Add a vehicle', body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }), type: S.VehicleTypeSchema, capacityKg: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })), speedKmh: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 120 })), outletId: Type.String() }, { additionalProperties: false }), response: { 201: S.VehicleSchema, ...errorResponses(401, 403, 404, 409, 422) } } }, async (req, reply) =>
+    reply.status(201).send(await svc.createVehicle(principal(req), { ...req.body, type: req.body.type as VehicleType })),
+  );
   app.get('/api/v1/carriers', { preValidation: staffOnly, schema: { tags: ['network'], summary: 'Carriers (投递员)', querystring: Type.Object({ county: County, outlet: Type.Optional(Type.String()), q: Type.Optional(Type.String({ maxLength: 50 })), ...PageQuery }), response: { 200: Page(S.CarrierSchema), ...errorResponses(401, 403) } } }, async (req) => {
     const countyCode = svc.readScope(principal(req), req.query.county);
     return repo.listCarriers(ctx.db, { countyCode, outletId: req.query.outlet, q: req.query.q, ...page(req.query) });

@@ -20,10 +20,14 @@ import {
   validatePartner,
   validateRoute,
   validateVisitRule,
+  validateBusLine,
+  validateCarrier,
+  validateVehicle,
   routeMetrics,
   VEHICLE_SPECS,
 } from '@cuntong/domain/network/index.ts';
-import type { Agreement, BusLine, DeliveryRoute, Outlet, Partner, VehicleType, VillageCoordinates, VisitRule } from '@cuntong/domain/network/types.ts';
+import type { Agreement, BusLine, Carrier, DeliveryRoute, Outlet, Partner, Vehicle, VehicleType, VillageCoordinates, VisitRule } from '@cuntong/domain/network/types.ts';
+import { newId } from '../../ids.ts';
 
 export interface RouteInputT {
   code: string; name: string; outletId: string; vehicleType: VehicleType; capacityKg?: number; carrierIds?: string[];
@@ -199,6 +203,68 @@ export class NetworkService {
       await appendAudit(tx, p, { action: 'village.update', objectType: 'village', objectId: code, detail: { fields: Object.keys(patch) } }, this.opts.clock());
     });
     return (await repo.listVillages(this.db, { q: code, limit: 1, offset: 0 })).items[0]!;
+  }
+
+  async createCarrier(p: Principal, input: { name: string; phone: string | null; outletId: string; vehicleId?: string | null }): Promise<Carrier> {
+    const outlet = await this.getOutlet(p, input.outletId);
+    assertManageCounty(p, outlet.countyCode);
+    const c: Carrier = { id: newId('car'), name: input.name, phone: input.phone, outletId: outlet.id, countyCode: outlet.countyCode, vehicleId: input.vehicleId ?? null, active: true };
+    this.check(validateCarrier(c, { ...this.vctx(), outletIds: new Set([outlet.id]) }).errors, 'carrier.invalid', 'the carrier is not valid');
+    await this.db.transaction().execute(async (tx) => {
+      await repo.insertCarriers(tx, [c]);
+      await appendAudit(tx, p, { action: 'carrier.create', objectType: 'carrier', objectId: c.id }, this.opts.clock());
+    });
+    return c;
+  }
+
+  async updateCarrier(p: Principal, id: string, patch: { name?: string; phone?: string | null; vehicleId?: string | null; active?: boolean }): Promise<Carrier> {
+    const cur = (await repo.listCarriers(this.db, { ids: [id], limit: 1, offset: 0 })).items[0];
+    if (!cur) throw notFound('carrier.not_found', `no carrier ${id}`);
+    this.assertVisible(p, cur.countyCode, 'carrier');
+    assertManageCounty(p, cur.countyCode);
+    const next: Carrier = { ...cur, ...patch };
+    this.check(validateCarrier(next, this.vctx()).errors, 'carrier.invalid', 'the carrier is not valid');
+    await this.db.transaction().execute(async (tx) => {
+      await repo.updateCarrier(tx, next);
+      await appendAudit(tx, p, { action: patch.active === false ? 'carrier.deactivate' : 'carrier.update', objectType: 'carrier', objectId: id, detail: { fields: Object.keys(patch) } }, this.opts.clock());
+    });
+    return next;
+  }
+
+  async createVehicle(p: Principal, input: { code: string; type: VehicleType; capacityKg?: number; speedKmh?: number; outletId: string }): Promise<Vehicle> {
+    const outlet = await this.getOutlet(p, input.outletId);
+    assertManageCounty(p, outlet.countyCode);
+    const spec = VEHICLE_SPECS[input.type];
+    const v: Vehicle = { id: newId('veh'), code: input.code, type: input.type, capacityKg: input.capacityKg ?? spec.capacityKg, speedKmh: input.speedKmh ?? spec.speedKmh, outletId: outlet.id, countyCode: outlet.countyCode, active: true };
+    this.check(validateVehicle(v, { ...this.vctx(), outletIds: new Set([outlet.id]) }).errors, 'vehicle.invalid', 'the vehicle is not valid');
+    if ((await repo.listVehicles(this.db, { limit: 100000, offset: 0 })).items.some((x) => x.code === v.code)) throw new DomainError('conflict', 'vehicle.code_taken', `a vehicle ${v.code} exists`);
+    await this.db.transaction().execute(async (tx) => {
+      await repo.insertVehicles(tx, [v]);
+      await appendAudit(tx, p, { action: 'vehicle.create', objectType: 'vehicle', objectId: v.id }, this.opts.clock());
+    });
+    return v;
+  }
+
+  /** Creates a bus line, or replaces one (stops and trips) when `existing` is given. */
+  async saveBusLine(p: Principal, input: Omit<BusLine, 'id' | 'countyCode'> & { countyCode: string }, existing?: BusLine): Promise<BusLine> {
+    assertManageCounty(p, input.countyCode);
+    if (existing) assertManageCounty(p, existing.countyCode);
+    const outletIds = new Set((await repo.outletRefs(this.db)).map((o) => o.id));
+    const line: BusLine = { ...input, id: existing?.id ?? idFromCode('bus', input.code), code: input.code.toUpperCase(), stops: input.stops.map((s, i) => ({ ...s, seq: i + 1 })), trips: input.trips.map((t, i) => ({ ...t, id: t.id || idFromCode('trp', `${input.code}_${i + 1}`) })) };
+    this.check(validateBusLine(line, { ...this.vctx(), outletIds }).errors, 'bus_line.invalid', 'the bus line is not valid');
+    if (!existing && (await repo.listBusLines(this.db, { q: line.code, limit: 1000, offset: 0 })).items.some((l) => l.code === line.code)) throw new DomainError('conflict', 'bus_line.code_taken', `a bus line ${line.code} exists`);
+    await this.db.transaction().execute(async (tx) => {
+      await repo.upsertBusLines(tx, [line]);
+      await appendAudit(tx, p, { action: existing ? 'bus_line.update' : 'bus_line.create', objectType: 'bus_line', objectId: line.id }, this.opts.clock());
+    });
+    return line;
+  }
+
+  async getBusLine(p: Principal, id: string): Promise<BusLine> {
+    const l = (await repo.listBusLines(this.db, { ids: [id], limit: 1, offset: 0 })).items[0];
+    if (!l) throw notFound('bus_line.not_found', `no bus line ${id}`);
+    this.assertVisible(p, l.countyCode, 'bus_line');
+    return l;
   }
 
   // ---------- import / export ----------

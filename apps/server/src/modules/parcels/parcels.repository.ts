@@ -1,0 +1,200 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { DB, ParcelEventsTable, ParcelsTable } from '../../db/schema.ts';
+
+/** SQL for inbound parcels; the only file of the module that knows tables. */
+export type ParcelRow = Selectable<ParcelsTable>;
+export type EventRow = Selectable<ParcelEventsTable>;
+type Db = Kysely<DB>;
+
+const CHUNK = 1000;
+function chunks<T>(xs: T[], n = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+export async function findOutletByCode(db: Db, code: string) {
+  return db.selectFrom('outlets').select(['id', 'code', 'name', 'county_code', 'active']).where('code', '=', code).executeTakeFirst();
+}
+export async function findOutletsByIds(db: Db, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('outlets').select(['id', 'code', 'name', 'county_code']).where('id', 'in', ids).execute();
+}
+export async function findPartner(db: Db, code: string) {
+  return db.selectFrom('partners').select(['code', 'name', 'active']).where('code', '=', code).executeTakeFirst();
+}
+
+// ---------- idempotency keys ----------
+export async function getIdempotency(db: Db, owner: string, key: string) {
+  return db.selectFrom('idempotency_keys').selectAll().where('owner', '=', owner).where('key', '=', key).executeTakeFirst();
+}
+/** Claims a key; false when a row exists (a concurrent insert waits for the other transaction). */
+export async function claimIdempotency(db: Db, owner: string, key: string, requestHash: string, at: Date): Promise<boolean> {
+  const r = await db.insertInto('idempotency_keys').values({ owner, key, request_hash: requestHash, status_code: null, response: null, created_at: at }).onConflict((oc) => oc.columns(['owner', 'key']).doNothing()).executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+export async function completeIdempotency(db: Db, owner: string, key: string, status: number, response: unknown) {
+  await db.updateTable('idempotency_keys').set({ status_code: status, response: JSON.stringify(response) }).where('owner', '=', owner).where('key', '=', key).execute();
+}
+export async function deleteIdempotency(db: Db, owner: string, key: string) {
+  await db.deleteFrom('idempotency_keys').where('owner', '=', owner).where('key', '=', key).execute();
+}
+
+// ---------- manifests and parcels ----------
+export async function insertManifest(db: Db, row: { id: string; partner_code: string; outlet_id: string; county_code: string; source: string; file_hash: string | null; parcel_count: number; accepted: number; duplicates: number; created_by: string | null; created_at: Date }) {
+  await db.insertInto('manifests').values(row).execute();
+}
+export async function setManifestCounts(db: Db, id: string, accepted: number, duplicates: number) {
+  await db.updateTable('manifests').set({ accepted, duplicates }).where('id', '=', id).execute();
+}
+
+export interface NewParcel {
+  id: string; partner_code: string; waybill_no: string; manifest_id: string; outlet_id: string; county_code: string;
+  recipient_name_enc: string; recipient_name_masked: string; phone_enc: string; phone_hmac: string; phone_masked: string;
+  address_enc: string; address_masked: string; village_code: string | null; address_status: string; address_confidence: number | null;
+  address_candidates: string; weight_g: number; pieces: number; service: string; cod_fen: number; status: string; status_at: Date; created_at: Date;
+}
+
+/** Inserts parcels; the ones whose (partner, waybill) already exists are skipped. Returns the inserted. */
+export async function insertParcels(db: Db, rows: NewParcel[]): Promise<Array<{ id: string; waybill_no: string }>> {
+  const out: Array<{ id: string; waybill_no: string }> = [];
+  for (const c of chunks(rows)) {
+    const r = await db.insertInto('parcels').values(c).onConflict((oc) => oc.columns(['partner_code', 'waybill_no']).doNothing()).returning(['id', 'waybill_no']).execute();
+    out.push(...r);
+  }
+  return out;
+}
+
+export interface NewEvent { event_id: string; parcel_id: string; type: string; event_time: Date; recorded_at: Date; actor_id: string | null; body_hash: string; payload: string }
+export async function insertEvents(db: Db, rows: NewEvent[]) {
+  for (const c of chunks(rows)) await db.insertInto('parcel_events').values(c).execute();
+}
+export interface NewOutbox { message_id: string; topic: string; partner_code: string | null; parcel_id: string | null; dedupe_key: string; payload: string; created_at: Date }
+export async function insertOutbox(db: Db, rows: NewOutbox[]) {
+  for (const c of chunks(rows)) await db.insertInto('outbox').values(c).onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
+}
+
+export async function getParcel(db: Db, id: string) {
+  return db.selectFrom('parcels').selectAll().where('id', '=', id).executeTakeFirst();
+}
+export async function getParcelForUpdate(db: Db, id: string) {
+  return db.selectFrom('parcels').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+export async function getPartnerParcel(db: Db, partnerCode: string, waybillNo: string) {
+  return db.selectFrom('parcels').selectAll().where('partner_code', '=', partnerCode).where('waybill_no', '=', waybillNo).executeTakeFirst();
+}
+/** The newest parcel with this waybill number (numbers are unique per partner, nearly always overall). */
+export async function latestByWaybill(db: Db, waybillNo: string) {
+  return db.selectFrom('parcels').selectAll().where('waybill_no', '=', waybillNo).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+}
+export async function listEvents(db: Db, parcelId: string) {
+  return db.selectFrom('parcel_events').selectAll().where('parcel_id', '=', parcelId).orderBy('seq').execute();
+}
+export async function findEvents(db: Db, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('parcel_events').select(['event_id', 'parcel_id', 'body_hash', 'type']).where('event_id', 'in', ids).execute();
+}
+export async function setParcelStatus(db: Db, id: string, s: { status: string; status_at: Date; exception_kind: string | null; closed_at: Date | null }) {
+  await db.updateTable('parcels').set(s).where('id', '=', id).execute();
+}
+
+export interface ParcelFilter {
+  countyCode?: string; partnerCode?: string; waybillNo?: string; status?: string; addressStatus?: string; phoneHmac?: string;
+  addressQueue?: boolean; limit: number; offset: number;
+}
+export async function listParcels(db: Db, f: ParcelFilter) {
+  let q = db.selectFrom('parcels');
+  if (f.countyCode) q = q.where('county_code', 'like', `${f.countyCode}%`);
+  if (f.partnerCode) q = q.where('partner_code', '=', f.partnerCode);
+  if (f.waybillNo) q = q.where('waybill_no', '=', f.waybillNo);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.addressStatus) q = q.where('address_status', '=', f.addressStatus);
+  if (f.phoneHmac) q = q.where('phone_hmac', '=', f.phoneHmac);
+  if (f.addressQueue) q = q.where('address_status', 'in', ['low_confidence', 'ambiguous', 'unresolved', 'outside']);
+  const [items, total] = await Promise.all([
+    q.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(f.limit).offset(f.offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+export async function divisionNames(db: Db, codes: string[]) {
+  if (codes.length === 0) return new Map<string, string>();
+  const rows = await db.selectFrom('divisions').select(['code', 'name']).where('code', 'in', codes).execute();
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+export async function villageExists(db: Db, code: string) {
+  return db.selectFrom('divisions').select(['code', 'name']).where('code', '=', code).where('level', '=', 'village').executeTakeFirst();
+}
+
+// ---------- address queue and learned aliases ----------
+export async function listAliases(db: Db) {
+  return db.selectFrom('address_aliases').select(['text', 'village_code']).execute();
+}
+export async function upsertAlias(db: Db, text: string, villageCode: string, by: string, at: Date) {
+  await db.insertInto('address_aliases').values({ text, village_code: villageCode, created_by: by, created_at: at }).onConflict((oc) => oc.column('text').doUpdateSet({ village_code: villageCode, created_by: by, created_at: at })).execute();
+}
+/** Assigns the village to queued parcels of the county with the same (masked) address text. */
+export async function assignQueued(db: Db, countyCode: string, addressMasked: string, villageCode: string) {
+  const r = await db.updateTable('parcels').set({ village_code: villageCode, address_status: 'assigned', address_candidates: '[]' })
+    .where('county_code', '=', countyCode).where('address_masked', '=', addressMasked)
+    .where('address_status', 'in', ['low_confidence', 'ambiguous', 'unresolved', 'outside']).returning('id').execute();
+  return r.map((x) => x.id);
+}
+export async function assignVillage(db: Db, id: string, villageCode: string) {
+  await db.updateTable('parcels').set({ village_code: villageCode, address_status: 'assigned', address_candidates: '[]' }).where('id', '=', id).execute();
+}
+
+// ---------- consents ----------
+export async function insertConsent(db: Db, row: { id: string; parcel_id: string | null; phone_hmac: string | null; kind: string; channel: string; proxy_name_enc: string | null; given_at: Date; recorded_at: Date; recorded_by: string | null }) {
+  await db.insertInto('delivery_consents').values(row).execute();
+}
+/** Consent kinds in force for a parcel: its own, and standing ones of the recipient's phone. */
+export async function consentKinds(db: Db, parcelId: string, phoneHmac: string | null, at: Date): Promise<Set<string>> {
+  let q = db.selectFrom('delivery_consents').select('kind').where('revoked_at', 'is', null).where('given_at', '<=', at);
+  q = phoneHmac ? q.where((eb) => eb.or([eb('parcel_id', '=', parcelId), eb.and([eb('parcel_id', 'is', null), eb('phone_hmac', '=', phoneHmac)])])) : q.where('parcel_id', '=', parcelId);
+  return new Set((await q.execute()).map((r) => r.kind));
+}
+export async function listConsents(db: Db, parcelId: string, phoneHmac: string | null) {
+  let q = db.selectFrom('delivery_consents').select(['id', 'parcel_id', 'kind', 'channel', 'given_at', 'recorded_at', 'revoked_at']);
+  q = phoneHmac ? q.where((eb) => eb.or([eb('parcel_id', '=', parcelId), eb.and([eb('parcel_id', 'is', null), eb('phone_hmac', '=', phoneHmac)])])) : q.where('parcel_id', '=', parcelId);
+  return q.orderBy('recorded_at').execute();
+}
+
+// ---------- handovers ----------
+/** Parcels of a partner at an outlet still waiting to be handed over (the manifest side). */
+export async function awaitingHandover(db: Db, partnerCode: string, outletId: string) {
+  return db.selectFrom('parcels').select(['id', 'waybill_no', 'status']).where('partner_code', '=', partnerCode).where('outlet_id', '=', outletId).where('status', '=', 'manifested').forUpdate().execute();
+}
+export async function parcelsByWaybills(db: Db, partnerCode: string, waybills: string[]) {
+  if (waybills.length === 0) return [];
+  return db.selectFrom('parcels').select(['id', 'waybill_no', 'status', 'outlet_id']).where('partner_code', '=', partnerCode).where('waybill_no', 'in', waybills).execute();
+}
+export async function insertHandover(db: Db, row: { id: string; partner_code: string; outlet_id: string; county_code: string; received: number; damaged: number; missing: number; unexpected: number; post_signer: string; partner_signer: string; signature_ref: string | null; signed_at: Date; created_by: string | null }, items: Array<{ handover_id: string; waybill_no: string; parcel_id: string | null; result: string; note: string | null }>) {
+  await db.insertInto('handovers').values(row).execute();
+  for (const c of chunks(items)) await db.insertInto('handover_items').values(c).execute();
+}
+export async function getHandover(db: Db, id: string) {
+  const h = await db.selectFrom('handovers').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!h) return undefined;
+  const items = await db.selectFrom('handover_items').select(['waybill_no', 'parcel_id', 'result', 'note']).where('handover_id', '=', id).orderBy('waybill_no').execute();
+  return { ...h, items };
+}
+
+// ---------- retention ----------
+/** Removes personal data of parcels closed before `before`; statements keep village, service, weight, times. */
+export async function purgeClosed(db: Db, before: Date, at: Date): Promise<number> {
+  const r = await db.updateTable('parcels')
+    .set({ recipient_name_enc: null, recipient_name_masked: null, phone_enc: null, phone_hmac: null, phone_masked: null, address_enc: null, address_masked: null, address_candidates: '[]', purged_at: at })
+    .where('purged_at', 'is', null).where('closed_at', 'is not', null).where('closed_at', '<', before).executeTakeFirst();
+  await db.updateTable('delivery_consents').set({ proxy_name_enc: null, phone_hmac: null })
+    .where('parcel_id', 'in', (eb) => eb.selectFrom('parcels').select('id').where('purged_at', '=', at)).execute();
+  return Number(r.numUpdatedRows ?? 0);
+}
+
+export async function countOutbox(db: Db, parcelId: string) {
+  const r = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('parcel_id', '=', parcelId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export { sql };
