@@ -76,6 +76,8 @@ export const WEIGHTS = {
   minimum: 3.5,
 } as const;
 
+/** At most this many trie matches are looked at (they come in text order). */
+const MAX_MATCHES = 48;
 const STREET_AFTER = new Set(['路', '街', '巷', '道', '大']);
 const LEVEL_RANK: Record<DivisionLevel, number> = { province: 0, prefecture: 1, county: 2, town: 3, village: 4 };
 const HAN = /^[\u3400-\u9fff]$/;
@@ -235,7 +237,10 @@ export class AddressIndex {
       const v = this.villages.get(learned);
       if (v) return { status: 'resolved', village: v.ref, confidence: 0.95, spans: [this.span(norm, input, 0, text.length, 'village', learned, 'learned')] };
     }
-    const matches = this.filterMatches(this.scan(text), text);
+    // Bounded work on repetitive input: real addresses have a handful of matches.
+    const found = this.scan(text);
+    if (found.length > MAX_MATCHES) found.length = MAX_MATCHES;
+    const matches = this.filterMatches(found, text);
     const region = matches.filter((m) => !m.entry.outside);
     let outside = matches.filter((m) => m.entry.outside);
     // An outside name inside an in-region name at least as long is not an outside mention.
@@ -370,6 +375,7 @@ export class AddressIndex {
    */
   private homophones(text: string, region: Match[], cands: Map<string, Scored>): Scored[] {
     const out: Scored[] = [];
+    const searched = new Set<string>();
     for (const t of region) {
       if (t.entry.level !== 'town') continue;
       let towns = t.entry.codes.filter((c) => this.townVillages.has(c));
@@ -379,6 +385,8 @@ export class AddressIndex {
       }
       if (towns.length !== 1) continue;
       const town = towns[0] as string;
+      if (searched.has(town)) continue;
+      searched.add(town);
       if ([...cands.values()].some((c) => c.info.town === town && c.match.start >= t.end)) continue;
       const codes = this.townVillages.get(town) ?? [];
       const limit = Math.min(text.length, t.end + 8);
