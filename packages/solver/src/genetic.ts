@@ -12,6 +12,10 @@ export interface GaParams {
   targetFeasible: number;
   nbIterNoImprovement: number;
   repairProbability: number;
+  /** Minimise vehicles first by solving with one vehicle fewer than the best solution (homogeneous fleets with a fixed cost). */
+  routeMinimisation: boolean;
+  /** Share of the time budget after which vehicle reduction stops. */
+  reductionTimeShare: number;
 }
 
 export const DEFAULT_PARAMS: GaParams = {
@@ -22,6 +26,8 @@ export const DEFAULT_PARAMS: GaParams = {
   targetFeasible: 0.3,
   nbIterNoImprovement: 20000,
   repairProbability: 0.5,
+  routeMinimisation: true,
+  reductionTimeShare: 0.6,
 };
 
 export interface Individual {
@@ -76,6 +82,8 @@ export class Genetic {
   private loadHist: number[] = [];
   private timeHist: number[] = [];
   private readonly slotOrder: Int32Array;
+  /** Number of usable vehicle slots (lowered during vehicle reduction). */
+  private fleetLimit: number;
   best: Individual | null = null;
   bestInfeasible: Individual | null = null;
 
@@ -91,6 +99,12 @@ export class Genetic {
     const so = Array.from({ length: m.nSlots }, (_, i) => i);
     so.sort((a, b) => m.slotCap[b]! - m.slotCap[a]! || a - b);
     this.slotOrder = Int32Array.from(so);
+    this.fleetLimit = m.nSlots;
+  }
+
+  private setFleetLimit(k: number): void {
+    this.fleetLimit = Math.max(1, Math.min(k, this.m.nSlots));
+    this.ls.fleetLimit = this.fleetLimit;
   }
 
   private makeIndividual(routes: Int32Array[]): Individual {
@@ -153,7 +167,7 @@ export class Genetic {
   /** Split a giant tour and assign routes to vehicle slots. */
   private splitToRoutes(giant: Int32Array): Int32Array[] {
     const m = this.m;
-    const b = this.splitter.split(giant, this.pCap, this.pTw, m.nSlots);
+    const b = this.splitter.split(giant, this.pCap, this.pTw, this.fleetLimit);
     const routes: Int32Array[] = [];
     for (let r = 0; r + 1 < b.length; r++) routes.push(giant.slice(b[r]!, b[r + 1]!));
     const out: Int32Array[] = Array.from({ length: m.nSlots }, () => new Int32Array(0));
@@ -383,8 +397,40 @@ export class Genetic {
     };
     init();
     let bestEver = this.best;
+    const m = this.m;
+    let reducing = P.routeMinimisation && m.homogeneous && m.slotFixed[0]! > 0 && m.nC > 1;
+    let reduceStart = 0;
+    const reduceUntil = t0 + P.reductionTimeShare * (budget.deadline - t0);
+    const reduceMaxIt = P.reductionTimeShare * budget.maxIterations;
+    const restartWith = (limit: number): void => {
+      this.setFleetLimit(limit);
+      this.feasiblePop = [];
+      this.infeasiblePop = [];
+      const keep = this.best;
+      if (keep) {
+        this.handle(this.splitToRoutes(keep.giant));
+        this.best = keep;
+      }
+      init();
+      lastImprove = it;
+    };
+    if (reducing && this.best) {
+      reduceStart = it;
+      restartWith(this.best.nRoutes - 1);
+    }
     while (it < budget.maxIterations && !timeUp() && bestCost > budget.targetCost) {
       it++;
+      if (reducing) {
+        const b = this.best;
+        const stop = budget.clock() >= reduceUntil || it >= reduceMaxIt || it - reduceStart > P.nbIterNoImprovement / 2;
+        if (b && b.nRoutes <= this.fleetLimit && !stop) {
+          reduceStart = it;
+          restartWith(b.nRoutes - 1);
+        } else if (stop && b) {
+          reducing = false;
+          restartWith(b ? b.nRoutes : m.nSlots);
+        }
+      }
       const a = this.tournament();
       const b = this.tournament();
       const child = this.crossoverOX(a, b);

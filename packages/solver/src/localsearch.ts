@@ -556,8 +556,12 @@ export class LocalSearch {
     }
   }
 
+  /** Routes at or beyond this slot index stay empty (fleet reduction). */
+  fleetLimit = Infinity;
+
   private findEmptyRoute(): number {
-    for (let r = 0; r < this.nR; r++) if (this.rNb[r] === 0) return r;
+    const lim = Math.min(this.nR, this.fleetLimit);
+    for (let r = 0; r < lim; r++) if (this.rNb[r] === 0) return r;
     return -1;
   }
 
