@@ -565,7 +565,32 @@ export class LocalSearch {
     return -1;
   }
 
+  // distances shared by the moves of one (u, v) pair, set by prep()
+  private cPuU = 0;
+  private cUX = 0;
+  private cRemU = 0;
+  private cVY = 0;
+  private cUY = 0;
+  private cVU = 0;
+
+  private prep(u: number, v: number): void {
+    const N = this.N;
+    const D = this.dist;
+    const lu = this.loc[u]!;
+    const lpu = this.loc[this.prev[u]!]!;
+    const lx = this.loc[this.next[u]!]!;
+    const lv = this.loc[v]!;
+    const ly = this.loc[this.next[v]!]!;
+    this.cPuU = D[lpu * N + lu]!;
+    this.cUX = D[lu * N + lx]!;
+    this.cRemU = D[lpu * N + lx]! - this.cPuU - this.cUX;
+    this.cVY = D[lv * N + ly]!;
+    this.cUY = D[lu * N + ly]!;
+    this.cVU = D[lv * N + lu]!;
+  }
+
   private tryMoves(u: number, v: number): boolean {
+    this.prep(u, v);
     if (this.move1(u, v)) return true;
     if (this.move2(u, v, false)) return true;
     if (this.move2(u, v, true)) return true;
@@ -582,6 +607,7 @@ export class LocalSearch {
   }
 
   private tryDepotMoves(u: number, depot: number): boolean {
+    this.prep(u, depot);
     if (this.move1(u, depot)) return true;
     if (this.move2(u, depot, false)) return true;
     if (this.move2(u, depot, true)) return true;
@@ -600,7 +626,7 @@ export class LocalSearch {
     const y = this.next[v]!;
     const ru = this.route[u]!;
     const rv = this.route[v]!;
-    const dd = this.d(pu, x) - this.d(pu, u) - this.d(u, x) + this.d(v, u) + this.d(u, y) - this.d(v, y);
+    const dd = this.cRemU + this.cVU + this.cUY - this.cVY;
     if (ru !== rv) {
       if (this.hopeless(ru, rv, dd, 1, 1)) return false;
       this.accPrefix(pu);
@@ -647,8 +673,8 @@ export class LocalSearch {
     const rv = this.route[v]!;
     const a = reversed ? x : u;
     const b = reversed ? u : x;
-    let dd = this.d(pu, x2) - this.d(pu, u) - this.d(x, x2) + this.d(v, a) + this.d(b, y) - this.d(v, y);
-    if (reversed) dd += this.d(x, u) - this.d(u, x);
+    let dd = this.d(pu, x2) - this.cPuU - this.d(x, x2) + this.d(v, a) + this.d(b, y) - this.cVY;
+    if (reversed) dd += this.d(x, u) - this.cUX;
     if (ru !== rv) {
       if (this.hopeless(ru, rv, dd, 2, 2)) return false;
       this.accPrefix(pu);
@@ -700,7 +726,7 @@ export class LocalSearch {
       const x = this.next[u]!;
       const pv = this.prev[v]!;
       const y = this.next[v]!;
-      const dd = this.d(pu, v) + this.d(v, x) - this.d(pu, u) - this.d(u, x) + this.d(pv, u) + this.d(u, y) - this.d(pv, v) - this.d(v, y);
+      const dd = this.d(pu, v) + this.d(v, x) - this.cPuU - this.cUX + this.d(pv, u) + this.cUY - this.d(pv, v) - this.cVY;
       if (this.hopeless(ru, rv, dd, -1, 0)) return false;
       this.accPrefix(this.prev[u]!);
       this.accNode(v);
@@ -737,7 +763,7 @@ export class LocalSearch {
     const ru = this.route[u]!;
     const rv = this.route[v]!;
     if (ru !== rv) {
-      const dd = this.d(pu, v) + this.d(v, x2) - this.d(pu, u) - this.d(x, x2) + this.d(pv, u) + this.d(x, y) - this.d(pv, v) - this.d(v, y);
+      const dd = this.d(pu, v) + this.d(v, x2) - this.cPuU - this.d(x, x2) + this.d(pv, u) + this.d(x, y) - this.d(pv, v) - this.cVY;
       if (this.hopeless(ru, rv, dd, -1, 0)) return false;
       this.accPrefix(pu);
       this.accNode(v);
@@ -787,7 +813,7 @@ export class LocalSearch {
     const ru = this.route[u]!;
     const rv = this.route[v]!;
     if (ru !== rv) {
-      const dd = this.d(pu, v) + this.d(y, x2) - this.d(pu, u) - this.d(x, x2) + this.d(pv, u) + this.d(x, y2) - this.d(pv, v) - this.d(y, y2);
+      const dd = this.d(pu, v) + this.d(y, x2) - this.cPuU - this.d(x, x2) + this.d(pv, u) + this.d(x, y2) - this.d(pv, v) - this.d(y, y2);
       if (this.hopeless(ru, rv, dd, -1, 0)) return false;
       this.accPrefix(pu);
       this.accNode(v);
@@ -834,7 +860,7 @@ export class LocalSearch {
     const y = this.next[v]!;
     const ru = this.route[u]!;
     if (this.symmetric) {
-      const dd = this.d(u, v) + this.d(x, y) - this.d(u, x) - this.d(v, y);
+      const dd = this.d(u, v) + this.d(x, y) - this.cUX - this.cVY;
       if (!this.hasTime) {
         if (dd > -EPS) return false;
       } else if (dd - this.rPen[ru]! > -EPS) return false;
@@ -861,7 +887,7 @@ export class LocalSearch {
     const ru = this.route[u]!;
     const rv = this.route[v]!;
     if (this.m.slotDepot[ru] === this.m.slotDepot[rv]) {
-      const dd = this.d(u, y) + this.d(v, x) - this.d(u, x) - this.d(v, y);
+      const dd = this.cUY + this.d(v, x) - this.cUX - this.cVY;
       const nbV = this.pos[v]! + this.rNb[ru]! - this.pos[u]!;
       let b = dd - this.rPen[ru]! - this.rPen[rv]!;
       if (nbV === 0 && this.rNb[rv]! > 0) b -= this.rFixed[rv]!;
@@ -895,7 +921,7 @@ export class LocalSearch {
     const startV = this.startOf(rv);
     const endU = this.endOf(ru);
     if (this.symmetric && this.m.slotDepot[ru] === this.m.slotDepot[rv]) {
-      const dd = this.d(u, v) + this.d(x, y) - this.d(u, x) - this.d(v, y);
+      const dd = this.d(u, v) + this.d(x, y) - this.cUX - this.cVY;
       let b = dd - this.rPen[ru]! - this.rPen[rv]!;
       const nbV = this.rNb[rv]! - this.pos[v]! + this.rNb[ru]! - this.pos[u]!;
       if (nbV === 0 && this.rNb[rv]! > 0) b -= this.rFixed[rv]!;
