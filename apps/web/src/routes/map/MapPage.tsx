@@ -1,5 +1,5 @@
 import { Alert, Card, Space, Typography } from 'antd';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNetworkMap } from '../../api/hooks.ts';
 import { useTileUrl } from '../../map/tiles.ts';
@@ -8,7 +8,8 @@ import { PageFallback } from '../../app/PageFallback.tsx';
 import { CountySelect } from '../../components/CountySelect.tsx';
 import { BUS_COLOR, outletIconHtml, OUTLET_STYLE, ROUTE_COLOR, VILLAGE_LOW, VILLAGE_OK } from '../../map/style.ts';
 
-const NetworkMap = lazy(() => import('../../map/NetworkMap.tsx'));
+const loadNetworkMap = () => import('../../map/NetworkMap.tsx');
+const NetworkMap = lazy(loadNetworkMap);
 
 export default function MapPage() {
   const { t } = useTranslation();
@@ -16,6 +17,10 @@ export default function MapPage() {
   const [county, setCounty] = useState<string | undefined>(undefined);
   const network = useNetworkMap(fixedCounty ?? county);
   const tiles = useTileUrl();
+  // Fetch Leaflet while the network data is on its way.
+  useEffect(() => {
+    void loadNetworkMap();
+  }, []);
 
   const counts = useMemo(() => {
     const c = { village: 0, outlet: 0, route: 0, bus_line: 0 };
