@@ -4,7 +4,7 @@
 //   flags: --set cvrp|vrptw   --limits 10,60   --only A,B   --seed N   --threads N
 //          --vehicle-cost N (Solomon fixed cost per vehicle, default 1000)   --json out.json
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { checkSolution, readInstance, solveParallel } from '@cuntong/solver';
+import { checkSolution, readInstance, solveParallel } from '../packages/solver/src/index.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
