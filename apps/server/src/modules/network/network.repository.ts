@@ -201,7 +201,7 @@ export async function listAgreements(db: Db, f: { partnerCode?: string; countyCo
   let q = db.selectFrom('agreements').where('active', '=', true);
   if (f.partnerCode) q = q.where('partner_code', '=', f.partnerCode);
   if (f.countyCode) q = q.where('county_code', '=', f.countyCode);
-  const r = await page(q.selectAll().orderBy(['county_code', 'partner_code', 'valid_from']).limit(f.limit).offset(f.offset).execute(), q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow());
+  const r = await page(q.selectAll().orderBy('county_code').orderBy('partner_code').orderBy('valid_from').limit(f.limit).offset(f.offset).execute(), q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow());
   return { items: r.items.map(toAgreement), total: r.total };
 }
 export async function insertAgreements(db: Db, as: Agreement[]) {
@@ -249,7 +249,7 @@ export async function listRoutes(db: Db, f: ListFilter & { outletId?: string; id
   if (f.q) q = q.where((eb) => eb.or([eb('name', 'like', `%${f.q}%`), eb('code', 'like', `%${f.q!.toUpperCase()}%`)]));
   const r = await page(q.selectAll().orderBy('code').limit(f.limit).offset(f.offset).execute(), q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow());
   const ids = r.items.map((x) => x.id);
-  const stops = ids.length ? await db.selectFrom('route_stops').selectAll().where('route_id', 'in', ids).orderBy(['route_id', 'seq']).execute() : [];
+  const stops = ids.length ? await db.selectFrom('route_stops').selectAll().where('route_id', 'in', ids).orderBy('route_id').orderBy('seq').execute() : [];
   const byRoute = new Map<string, DeliveryRoute['stops']>();
   for (const s of stops) {
     const list = byRoute.get(s.route_id) ?? [];
@@ -303,8 +303,8 @@ export async function listBusLines(db: Db, f: ListFilter & { ids?: string[] }) {
   const ids = r.items.map((x) => x.id);
   const [stops, trips] = ids.length
     ? await Promise.all([
-        db.selectFrom('bus_stops').selectAll().where('line_id', 'in', ids).orderBy(['line_id', 'seq']).execute(),
-        db.selectFrom('bus_trips').selectAll().where('line_id', 'in', ids).orderBy(['line_id', 'departure']).execute(),
+        db.selectFrom('bus_stops').selectAll().where('line_id', 'in', ids).orderBy('line_id').orderBy('seq').execute(),
+        db.selectFrom('bus_trips').selectAll().where('line_id', 'in', ids).orderBy('line_id').orderBy('departure').execute(),
       ])
     : [[], []];
   return {
