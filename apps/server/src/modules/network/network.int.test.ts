@@ -222,7 +222,8 @@ describe('carriers, vehicles and bus lines', () => {
     expect((await s.api('/api/v1/carriers', { method: 'POST', as: 'sandu', json: { name: 'x', phone: '123', outletId: ag.id } })).status).toBe(422);
   });
   it('creates and retires a bus line with validation', async () => {
-    const line = {
+    type Stop = { name: string; lon: number; lat: number; villageCode?: string; outletId?: string };
+    const line: { code: string; name: string; operator: string; countyCode: string; stops: Stop[]; trips: unknown[] } = {
       code: 'B-TEST-1', name: '测试班线', operator: '三都客运', countyCode: '522732',
       stops: [{ name: '三都客运站', lon: 107.87, lat: 25.98 }, { name: '合江村', villageCode: '522732111282', lon: 107.9, lat: 25.9 }],
       trips: [{ departure: '07:30', days: [1, 2, 3, 4, 5], capacityParcels: 30, feePerParcelFen: 80 }],
@@ -231,7 +232,7 @@ describe('carriers, vehicles and bus lines', () => {
     expect(bad.status).toBe(422); // the first stop is tied to neither a village nor an outlet
     expect(JSON.stringify(await bad.json())).toMatch(/stops/);
     const ag = (await json<Page<Outlet>>(s.api(`/api/v1/outlets?q=${encodeURIComponent('合江代办所')}`, { as: 'sandu' }))).items[0]!;
-    line.stops[0] = { ...line.stops[0]!, outletId: ag.id } as (typeof line.stops)[number];
+    line.stops[0] = { ...line.stops[0]!, outletId: ag.id };
     const ok = await s.api('/api/v1/bus-lines', { method: 'POST', as: 'sandu', json: line });
     expect(ok.status).toBe(201);
     const { id } = (await ok.json()) as { id: string };
