@@ -20,3 +20,20 @@ export function charPinyin(ch: string): string[] {
   cache.set(ch, r);
   return r;
 }
+
+const primaryCache = new Map<string, string>();
+
+/** The usual (context-free first) toneless reading of a character: what a typist most likely meant. */
+export function charPrimaryPinyin(ch: string): string {
+  const hit = primaryCache.get(ch);
+  if (hit !== undefined) return hit;
+  let r: string;
+  try {
+    r = pinyin(ch, { toneType: 'none' }).replace(/ü/g, 'v');
+  } catch {
+    r = ch;
+  }
+  if (!/^[a-z]+$/.test(r)) r = ch;
+  primaryCache.set(ch, r);
+  return r;
+}

@@ -31,7 +31,12 @@ describe('levels and forms', () => {
     expect(r('小河二组').status).toBe('ambiguous');
     // 平浪 is 平浪镇, 平浪村 and 平浪社区.
     expect(r('都匀市平浪').status).toBe('unresolved');
-    expect(r('都匀市平浪镇平浪').status).not.toBe('resolved');
+    expect(r('都匀市平浪镇平浪').status).toBe('ambiguous'); // 平浪村 or 平浪社区
+    // Same text as a town of the same county: the town, unless the village's own town is written.
+    expect(r('都匀市文峰').status).toBe('unresolved');
+    expect(code(r('都匀平浪文峰'))).toBe('522701107201');
+    // 朝阳 is also a town, but in 荔波县: here it can only be 金山街道's 朝阳社区.
+    expect(code(r('福泉金山朝阳'))).toBe('522702001004');
   });
   it('spans point into the original text', () => {
     const input = '貴州 都勻市　壩固鎮 雞賈村';
@@ -100,6 +105,10 @@ describe('homophone typos', () => {
       expect(a.spans.find((s) => s.level === 'village')?.via).toBe('homophone');
       expect(a.confidence).toBeLessThan(0.95);
     }
+  });
+  it('compares the typed character by its usual reading only', () => {
+    // 万 has the rare reading mo; 麻万 after 麻万镇 is the town name again, not a typo of 麻抹社区.
+    expect(r('独山县麻万镇麻万5组').status).not.toBe('resolved');
   });
   it('does not guess without the town', () => {
     expect(r('都匀市鸡假村').status).toBe('unresolved');

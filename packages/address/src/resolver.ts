@@ -12,7 +12,7 @@
 import type { DivisionExtract, DivisionLevel } from '@cuntong/domain/divisions/divisions.ts';
 import { countyForms, prefectureForms, provinceForms, townForms, villageForms, type NameForms } from './names.ts';
 import { normalizeAddress, normalizeName, normalizeText, type Normalized } from './normalize.ts';
-import { charPinyin } from './pinyin.ts';
+import { charPinyin, charPrimaryPinyin } from './pinyin.ts';
 import type { LearnedAlias, MatchSpan, MatchVia, NationalNames, RankedCandidate, Resolution, VillageRef } from './types.ts';
 
 type Strength = 'marked' | 'bare' | 'homophone';
@@ -309,8 +309,6 @@ export class AddressIndex {
         if (!contains) continue;
         const longer = n.end - n.start > m.end - m.start;
         if (longer) return false;
-        // Same text as a town or county name: a bare village name there means the town (平浪 in 平浪镇 ...).
-        if (m.entry.level === 'village' && m.entry.strength === 'bare' && LEVEL_RANK[n.entry.level] < LEVEL_RANK.village && !n.entry.outside) return false;
       }
       return true;
     });
@@ -325,11 +323,19 @@ export class AddressIndex {
     const sup: Array<Match | undefined> = [undefined, undefined, undefined, undefined];
     const supW = [0, 0, 0, 0];
     let conflict = false;
+    let adminSameText = false;
     for (const o of region) {
       if (o === m) continue;
       const before = o.end <= m.start;
       const after = o.start >= m.end;
-      if (!before && !after) continue;
+      if (!before && !after) {
+        // Same text as a town or county of the same county: a bare village name there means the
+        // town (平浪 is 平浪镇 rather than its 平浪村; 都匀市文峰 is 文峰街道 rather than 文峰村).
+        // Unless the village's own town is written before it (平浪镇文峰 is 文峰村 of 平浪镇).
+        if (strength === 'bare' && o.start === m.start && o.end === m.end && (o.entry.level === 'town' || o.entry.level === 'county')
+          && o.entry.codes.some((c) => c.startsWith(info.county))) adminSameText = true;
+        continue;
+      }
       const e = o.entry;
       const lvl = e.level;
       if (lvl === 'village') {
@@ -352,6 +358,7 @@ export class AddressIndex {
     score += (supW[0] ?? 0) + (supW[1] ?? 0) + (supW[2] ?? 0) + (supW[3] ?? 0);
     const town = sup[3];
     const county = sup[2];
+    if (adminSameText && !town) return undefined;
     // A bare name (鸡贾) is a village only when the text also names its town or county, and not
     // when an unknown village (但平村) is written between them: then it is a hamlet or a landmark.
     // Without them, a bare name directly followed by a group number (鸡贾二组, 鸡贾3组) still reads
@@ -391,6 +398,8 @@ export class AddressIndex {
       const codes = this.townVillages.get(town) ?? [];
       const limit = Math.min(text.length, t.end + 8);
       for (let p = t.end; p < limit; p++) {
+        // An admin name written there (麻万 after 麻万镇) is not a typo of a village name.
+        if (region.some((o) => o.start === p && o.entry.level !== 'village')) continue;
         const hits: Scored[] = [];
         for (const code of codes) {
           const v = this.villages.get(code);
@@ -405,9 +414,9 @@ export class AddressIndex {
           for (let k = 0; k < L && ok; k++) {
             const ch = seg[k] as string;
             if (!HAN.test(ch)) { ok = false; break; }
-            const want = v.keys[k] as string[];
-            const have = charPinyin(ch);
-            ok = have.some((x) => want.includes(x));
+            // The typed character by its usual reading, the village's by any of its readings
+            // (鸡假 for 鸡贾: jia; not 麻万 for 麻抹 through the rare reading mo of 万).
+            ok = (v.keys[k] as string[]).includes(charPrimaryPinyin(ch));
           }
           if (!ok) continue;
           const suffix = v.ref.name.endsWith('社区') ? '社区' : '村';
