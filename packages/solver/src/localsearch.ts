@@ -559,9 +559,17 @@ export class LocalSearch {
   /** Routes at or beyond this slot index stay empty (fleet reduction). */
   fleetLimit = Infinity;
 
+  private emptyHint = 0;
+
   private findEmptyRoute(): number {
     const lim = Math.min(this.nR, this.fleetLimit);
-    for (let r = 0; r < lim; r++) if (this.rNb[r] === 0) return r;
+    const h = this.emptyHint;
+    if (h < lim && this.rNb[h] === 0) return h;
+    for (let r = 0; r < lim; r++)
+      if (this.rNb[r] === 0) {
+        this.emptyHint = r;
+        return r;
+      }
     return -1;
   }
 
