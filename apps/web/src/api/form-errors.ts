@@ -26,14 +26,17 @@ export function applyFormErrors(form: FormInstance, error: unknown): string[] {
     const wanted = toNamePath(item.path);
     const last = wanted[wanted.length - 1];
     const match =
-      registered.find((r) => same(r, wanted)) ?? registered.find((r) => r.length === 1 && last !== undefined && String(r[0]) === String(last));
+      registered.find((r) => same(r, wanted)) ??
+      // "services/0" → the "services" field; "/lon" inside a nested object → a field named "lon"
+      registered.find((r) => r.length < wanted.length && same(r, wanted.slice(0, r.length))) ??
+      registered.find((r) => r.length === 1 && last !== undefined && String(r[0]) === String(last));
     if (!match) {
       rest.push(item.path ? `${item.path}: ${item.message}` : item.message);
       continue;
     }
     const key = match.join('.');
     const entry = byField.get(key) ?? { name: match, errors: [] };
-    entry.errors.push(item.message);
+    if (!entry.errors.includes(item.message)) entry.errors.push(item.message);
     byField.set(key, entry);
   }
   form.setFields([...byField.values()].map((e) => ({ name: e.name, errors: e.errors })));

@@ -5,7 +5,6 @@ import { useTranslation } from 'react-i18next';
 import { applyFormErrors } from '../../api/form-errors.ts';
 import { useList, useSave } from '../../api/hooks.ts';
 import type { LooseRecord } from '../../api/types.ts';
-import { useCountyScope } from '../../app/auth.tsx';
 import { autoColumns } from '../../components/AutoColumns.tsx';
 import { useCountyName } from '../../components/CountySelect.tsx';
 import { ListPage } from '../../components/ListPage.tsx';
@@ -13,12 +12,11 @@ import { ActiveTag } from '../../components/format.tsx';
 
 const VEHICLE_TYPES = ['e_bike', 'motorcycle', 'van'] as const;
 
-type FieldSpec = { name: string; label: string; number?: boolean; required?: boolean; options?: { value: string; label: string }[] };
+type FieldSpec = { name: string; label: string; number?: boolean; required?: boolean; nullable?: boolean; options?: { value: string; label: string }[] };
 
 function CreateModal({ resource, title, fields, open, onClose }: { resource: string; title: string; fields: FieldSpec[]; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const { fixedCounty } = useCountyScope();
   const [form] = Form.useForm<Record<string, string | number>>();
   const save = useSave<LooseRecord, Record<string, unknown>>(resource);
   const [errors, setErrors] = useState<string[]>([]);
@@ -32,7 +30,10 @@ function CreateModal({ resource, title, fields, open, onClose }: { resource: str
       onOk={async () => {
         const values = await form.validateFields();
         try {
-          await save.mutateAsync({ body: { ...values, ...(fixedCounty ? { countyCode: fixedCounty } : {}) } });
+          // The county follows from the outlet; empty nullable fields are sent as null.
+          const body: Record<string, unknown> = { ...values };
+          for (const f of fields) if (f.nullable && (body[f.name] === undefined || body[f.name] === '')) body[f.name] = null;
+          await save.mutateAsync({ body });
           void message.success(t('common.saved'));
           onClose();
         } catch (e) {
@@ -101,7 +102,7 @@ export default function CarriersPage() {
                 createTitle={t('carriers.create')}
                 fields={[
                   { name: 'name', label: t('common.name'), required: true },
-                  { name: 'phone', label: t('carriers.phone') },
+                  { name: 'phone', label: t('carriers.phone'), nullable: true },
                   { name: 'outletId', label: t('carriers.outlet'), required: true },
                   { name: 'vehicleId', label: t('carriers.vehicleId') },
                 ]}
@@ -120,7 +121,7 @@ export default function CarriersPage() {
                   { name: 'code', label: t('carriers.plate'), required: true },
                   { name: 'type', label: t('carriers.type'), required: true, options: VEHICLE_TYPES.map((v) => ({ value: v, label: t(`routes.vehicleTypes.${v}`) })) },
                   { name: 'capacityKg', label: t('carriers.capacityKg'), number: true },
-                  { name: 'outletId', label: t('carriers.outlet') },
+                  { name: 'outletId', label: t('carriers.outlet'), required: true },
                 ]}
               />
             ),

@@ -19,14 +19,16 @@ export function OutletForm({ outlet, open, onClose }: { outlet: Outlet | undefin
     if (!open) return;
     setOtherErrors([]);
     form.resetFields();
-    if (outlet) form.setFieldsValue(outlet);
+    if (outlet) form.setFieldsValue({ ...outlet, contactName: outlet.contactName ?? undefined, contactPhone: outlet.contactPhone ?? undefined });
   }, [open, outlet, form]);
 
   const submit = async () => {
     const values = await form.validateFields();
     setOtherErrors([]);
     try {
-      await save.mutateAsync({ id: outlet?.id, body: values });
+      // PATCH takes every field but the code (which identifies the outlet).
+      const { code, ...rest } = values;
+      await save.mutateAsync({ id: outlet?.id, body: outlet ? rest : { code, ...rest } });
       void message.success(t('common.saved'));
       onClose();
     } catch (e) {
@@ -51,11 +53,11 @@ export function OutletForm({ outlet, open, onClose }: { outlet: Outlet | undefin
       }
     >
       {otherErrors.length > 0 && <Alert type="error" showIcon style={{ marginBottom: 12 }} title={t('common.saveFailed')} description={otherErrors.join('; ')} />}
-      <Form form={form} layout="vertical" data-testid="outlet-form">
+      <Form form={form} layout="vertical" data-testid="outlet-form" initialValues={{ services: [], capacitySlots: 0 }}>
         <Row gutter={12}>
           <Col span={12}>
             <Form.Item name="code" label={t('common.code')} rules={[{ required: true }]}>
-              <Input />
+              <Input disabled={Boolean(outlet)} />
             </Form.Item>
           </Col>
           <Col span={12}>
@@ -72,19 +74,19 @@ export function OutletForm({ outlet, open, onClose }: { outlet: Outlet | undefin
         </Form.Item>
         <Row gutter={12}>
           <Col span={12}>
-            <Form.Item name="lon" label={t('common.lon')}>
+            <Form.Item name="lon" label={t('common.lon')} rules={[{ required: true }]}>
               <InputNumber style={{ width: '100%' }} step={0.0001} />
             </Form.Item>
           </Col>
           <Col span={12}>
-            <Form.Item name="lat" label={t('common.lat')}>
+            <Form.Item name="lat" label={t('common.lat')} rules={[{ required: true }]}>
               <InputNumber style={{ width: '100%' }} step={0.0001} />
             </Form.Item>
           </Col>
         </Row>
         <Row gutter={12}>
           <Col span={12}>
-            <Form.Item name="openingHours" label={t('outlets.openingHours')}>
+            <Form.Item name="openingHours" label={t('outlets.openingHours')} rules={[{ required: true }]}>
               <Input placeholder="08:30-17:30" />
             </Form.Item>
           </Col>
