@@ -3,12 +3,14 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 import * as m0001 from './migrations/0001_core.ts';
 import * as m0002 from './migrations/0002_network.ts';
 import * as m0003 from './migrations/0003_parcels.ts';
+import * as m0010 from './migrations/0010_planning.ts';
 
 // One ordered list of migrations for both engines. Add new ones here (names sort in order).
 const MIGRATIONS: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_network': m0002,
   '0003_parcels': m0003,
+  '0010_planning': m0010,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -125,6 +125,17 @@ export interface HandoversTable {
 }
 export interface HandoverItemsTable { handover_id: string; waybill_no: string; parcel_id: string | null; result: string; note: string | null }
 
+export interface PlansTable {
+  id: string; scope: string; county_code: string | null; status: Generated<string>; params: ColumnType<unknown, string, string>; distance_model: string;
+  totals: ColumnType<unknown, string, string>; baseline: ColumnType<unknown, string, string>; villages: number; villages_met: number; bus_villages: number; elapsed_ms: number;
+  created_by: string | null; created_at: Timestamp; accepted_by: string | null; accepted_at: Date | null;
+}
+export interface PlanContentsTable {
+  plan_id: string; routes: ColumnType<unknown, string, string>; bus: ColumnType<unknown, string, string>; bus_loads: ColumnType<unknown, string, string>;
+  frequency: ColumnType<unknown, string, string>; suggestions: ColumnType<unknown, string, string>; warnings: ColumnType<unknown, string, string>;
+  places: ColumnType<unknown, string, string>; vehicles: ColumnType<unknown, string, string>;
+}
+
 export interface DB {
   divisions: DivisionsTable;
   division_aliases: DivisionAliasesTable;
@@ -153,4 +164,6 @@ export interface DB {
   delivery_consents: DeliveryConsentsTable;
   handovers: HandoversTable;
   handover_items: HandoverItemsTable;
+  plans: PlansTable;
+  plan_contents: PlanContentsTable;
 }
