@@ -1094,6 +1094,8 @@ export class LocalSearch {
     const saveNext2 = this.next[bv]!;
     const savePrev1 = this.prev[bu]!;
     const savePrev2 = this.prev[bv]!;
+    const mod1 = this.rModified[r1]!;
+    const mod2 = this.rModified[r2]!;
     // u goes after bpu (in r2; bpu may be prev(v) → then after prev(v) which stays), v after bpv
     const targetU = bpu === bv ? this.prev[bv]! : bpu;
     const targetV = bpv === bu ? this.prev[bu]! : bpv;
@@ -1116,5 +1118,7 @@ export class LocalSearch {
     void saveNext2;
     this.updateRoute(r1);
     this.updateRoute(r2);
+    this.rModified[r1] = mod1;
+    this.rModified[r2] = mod2;
   }
 }
