@@ -9,7 +9,7 @@
 import { maskAddress, maskName, maskPhone } from '@cuntong/domain/privacy/mask.ts';
 import { code128, CODE128_QUIET_MODULES, moduleWidthMm, qrMatrix } from './barcode.ts';
 import { Canvas } from './pdf/canvas.ts';
-import type { SubsetFont } from './pdf/font.ts';
+import type { TextFont } from './pdf/font.ts';
 
 export interface LabelParty {
   name: string;
@@ -109,7 +109,7 @@ const { margin: M } = LAYOUT;
 const W = LABEL_W_MM;
 
 /** Static parts of every label (frame, zone lines, captions): drawn once as a form XObject. */
-export function templateContent(font: SubsetFont): string {
+export function templateContent(font: TextFont): string {
   const c = new Canvas(font, LABEL_H_MM);
   // Frame. Its vertical sides stop at the barcode zone: a scan line through the bars then meets
   // nothing but the symbol (a frame line in the scan line made decoders fail; see docs/labels.md).
@@ -137,7 +137,7 @@ export function templateContent(font: SubsetFont): string {
 }
 
 /** Content of one label in label coordinates (100 × 150 mm), to be drawn over the template. */
-export function labelContent(font: SubsetFont, d: LabelData, templateName = 'Tpl'): string {
+export function labelContent(font: TextFont, d: LabelData, templateName = 'Tpl'): string {
   const c = new Canvas(font, LABEL_H_MM);
   c.raw(`/${templateName} Do`);
   const L = LAYOUT;

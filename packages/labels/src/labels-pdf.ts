@@ -2,9 +2,13 @@
  * Label documents: one 100 × 150 mm label a page (thermal printers) or several labels scaled onto
  * A4 sheets. Output is a generator of byte chunks, so 10,000 labels stream to a file in constant
  * memory; `renderLabelsPdfBuffer` collects them for small jobs and tests.
+ *
+ * A worker-pool variant (content streams made in piscina workers with the main thread's glyph
+ * table) was built and measured: on this shared machine it was slower and used twice the memory
+ * (see docs/labels.md), so it was removed.
  */
 import { labelContent, LABEL_H_MM, LABEL_W_MM, templateContent, type LabelData } from './label.ts';
-import { SubsetFont } from './pdf/font.ts';
+import { SubsetFont, type TextFont } from './pdf/font.ts';
 import { fmt, MM, PdfWriter, type PdfInfo } from './pdf/writer.ts';
 
 export type LabelFormat = 'thermal' | 'a4';
@@ -18,6 +22,11 @@ export interface LabelPdfOptions {
   font?: SubsetFont;
   /** Called after every page with the number of labels done. */
   onProgress?: (done: number) => void;
+}
+
+export interface PageSpec {
+  format: LabelFormat;
+  perSheet: 4 | 6;
 }
 
 export const A4_W_MM = 210;
@@ -49,41 +58,58 @@ export function sheetSlots(perSheet: 4 | 6): SheetSlot[] {
   return slots;
 }
 
-export function* renderLabelsPdf(labels: Iterable<LabelData>, opts: LabelPdfOptions = {}): Generator<Uint8Array> {
+export function labelsPerPage(spec: PageSpec): number {
+  return spec.format === 'thermal' ? 1 : spec.perSheet;
+}
+
+export function pageSizePt(spec: PageSpec): [number, number] {
+  return spec.format === 'thermal' ? [LABEL_W_MM * MM, LABEL_H_MM * MM] : [A4_W_MM * MM, A4_H_MM * MM];
+}
+
+/** Content streams of the pages holding `labels` (a whole number of pages, the last may be partial). */
+export function pageContents(labels: readonly LabelData[], spec: PageSpec, font: TextFont): string[] {
+  if (spec.format === 'thermal') return labels.map((d) => labelContent(font, d));
+  const slots = sheetSlots(spec.perSheet);
+  const pages: string[] = [];
+  for (let i = 0; i < labels.length; i += slots.length) {
+    const parts: string[] = [];
+    labels.slice(i, i + slots.length).forEach((d, j) => {
+      const s = slots[j];
+      if (s) parts.push(`q ${fmt(s.scale)} 0 0 ${fmt(s.scale)} ${fmt(s.xPt)} ${fmt(s.yPt)} cm\n${labelContent(font, d)}\nQ`);
+    });
+    pages.push(parts.join('\n'));
+  }
+  return pages;
+}
+
+function startDocument(opts: LabelPdfOptions): { font: SubsetFont; pdf: PdfWriter; spec: PageSpec } {
   const font = opts.font ?? new SubsetFont();
   const pdf = new PdfWriter(font, { title: '运单标签', creator: 'cuntong labels', ...opts.info });
-  pdf.addForm('Tpl', templateContent(font), [0, 0, fmt(LABEL_W_MM * MM), fmt(LABEL_H_MM * MM)].map(Number) as [number, number, number, number]);
+  pdf.addForm('Tpl', templateContent(font), [0, 0, Number(fmt(LABEL_W_MM * MM)), Number(fmt(LABEL_H_MM * MM))]);
+  return { font, pdf, spec: { format: opts.format ?? 'thermal', perSheet: opts.perSheet ?? 4 } };
+}
+
+export function* renderLabelsPdf(labels: Iterable<LabelData>, opts: LabelPdfOptions = {}): Generator<Uint8Array> {
+  const { font, pdf, spec } = startDocument(opts);
   yield* pdf.take();
+  const [w, h] = pageSizePt(spec);
+  const per = labelsPerPage(spec);
+  let batch: LabelData[] = [];
   let done = 0;
-  if ((opts.format ?? 'thermal') === 'thermal') {
-    for (const d of labels) {
-      pdf.addPage(LABEL_W_MM * MM, LABEL_H_MM * MM, labelContent(font, d));
-      opts.onProgress?.(++done);
+  const flush = () => {
+    for (const c of pageContents(batch, spec, font)) pdf.addPage(w, h, c);
+    done += batch.length;
+    batch = [];
+    opts.onProgress?.(done);
+  };
+  for (const d of labels) {
+    batch.push(d);
+    if (batch.length === per) {
+      flush();
       yield* pdf.take();
     }
-  } else {
-    const slots = sheetSlots(opts.perSheet ?? 4);
-    let parts: string[] = [];
-    const flush = () => {
-      pdf.addPage(A4_W_MM * MM, A4_H_MM * MM, parts.join('\n'));
-      parts = [];
-    };
-    for (const d of labels) {
-      const slot = slots[parts.length];
-      if (!slot) throw new Error('unreachable: slot');
-      parts.push(`q ${fmt(slot.scale)} 0 0 ${fmt(slot.scale)} ${fmt(slot.xPt)} ${fmt(slot.yPt)} cm\n${labelContent(font, d)}\nQ`);
-      done++;
-      if (parts.length === slots.length) {
-        flush();
-        opts.onProgress?.(done);
-        yield* pdf.take();
-      }
-    }
-    if (parts.length > 0) {
-      flush();
-      opts.onProgress?.(done);
-    }
   }
+  if (batch.length > 0) flush();
   yield* pdf.finish();
 }
 

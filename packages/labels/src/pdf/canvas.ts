@@ -2,7 +2,7 @@
  * Content-stream builder in millimetres with the origin at the top-left of the drawing area
  * (labels are designed that way); converts to PDF points with the origin at the bottom-left.
  */
-import type { SubsetFont } from './font.ts';
+import type { TextFont } from './font.ts';
 import { fmt, MM } from './writer.ts';
 
 export interface TextStyle {
@@ -16,7 +16,7 @@ export interface TextStyle {
 export class Canvas {
   private parts: string[] = [];
 
-  constructor(readonly font: SubsetFont, readonly heightMm: number) {}
+  constructor(readonly font: TextFont, readonly heightMm: number) {}
 
   raw(op: string): this {
     this.parts.push(op);

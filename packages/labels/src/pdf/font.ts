@@ -43,6 +43,12 @@ export function notoSansScBytes(): Uint8Array {
   return cachedBytes;
 }
 
+/** What the content builders need from a font: CID hex for `Tj` and advance widths. */
+export interface TextFont {
+  encode(text: string): string;
+  width(text: string, size: number): number;
+}
+
 interface GlyphInfo {
   /** CID = glyph id in the subset (CIDToGIDMap /Identity). */
   cid: number;
@@ -51,7 +57,7 @@ interface GlyphInfo {
 }
 
 /** A font subset that grows as text is encoded. */
-export class SubsetFont {
+export class SubsetFont implements TextFont {
   private readonly font: FkFont;
   private readonly subset: FkSubset;
   private readonly glyphs = new Map<number, GlyphInfo>();
