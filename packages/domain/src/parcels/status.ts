@@ -160,6 +160,8 @@ export interface Projection {
 }
 
 export function compareEvents(a: ParcelEvent, b: ParcelEvent): number {
+  // The manifest creates the parcel: it comes first whatever the (device) clocks say.
+  if ((a.type === 'manifest_received') !== (b.type === 'manifest_received')) return a.type === 'manifest_received' ? -1 : 1;
   const ta = Date.parse(a.eventTime);
   const tb = Date.parse(b.eventTime);
   if (ta !== tb) return ta - tb;

@@ -120,11 +120,11 @@ export async function listParcels(db: Db, f: ParcelFilter) {
 
 export async function divisionNames(db: Db, codes: string[]) {
   if (codes.length === 0) return new Map<string, string>();
-  const rows = await db.selectFrom('divisions').select(['code', 'name']).where('code', 'in', codes).execute();
-  return new Map(rows.map((r) => [r.code, r.name]));
+  const rows = await db.selectFrom('divisions').select(['code', 'short_name']).where('code', 'in', codes).execute();
+  return new Map(rows.map((r) => [r.code, r.short_name]));
 }
 export async function villageExists(db: Db, code: string) {
-  return db.selectFrom('divisions').select(['code', 'name']).where('code', '=', code).where('level', '=', 'village').executeTakeFirst();
+  return db.selectFrom('divisions').select(['code', 'short_name as name']).where('code', '=', code).where('level', '=', 'village').executeTakeFirst();
 }
 
 // ---------- address queue and learned aliases ----------

@@ -4,7 +4,7 @@ import type { AddressIndex, Resolution } from '@cuntong/address';
 import { type Principal, canReadCounty, countyScope } from '@cuntong/domain/access.ts';
 import { DomainError, type FieldError, conflict, forbidden, invalid, notFound } from '@cuntong/domain/errors.ts';
 import { type ManifestParcel, type ManifestParcelInput, MAX_MANIFEST_PARCELS, normalizePhone, validateManifestParcel } from '@cuntong/domain/parcels/manifest.ts';
-import { type DeliveryProof, type EventType, type ParcelEvent, type ParcelStatus, UPU_CODE, checkAppend, deliveryRuleError, project } from '@cuntong/domain/parcels/status.ts';
+import { type DeliveryProof, type EventType, type ParcelEvent, type ParcelStatus, UPU_CODE, checkAppend, compareEvents, deliveryRuleError, project } from '@cuntong/domain/parcels/status.ts';
 import { maskAddress, maskName, maskPhone } from '@cuntong/domain/privacy/mask.ts';
 import type { PiiCipher } from '../../adapters/crypto.ts';
 import type { DB } from '../../db/schema.ts';
@@ -365,8 +365,9 @@ export class ParcelsService {
       destination: village,
       events: rows
         .filter((r) => r.type !== 'void' && !voided.has(r.event_id))
-        .map((r) => ({ type: r.type, eventTime: new Date(r.event_time).toISOString(), place: atVillage.has(r.type) && village ? village : (outlets.get(parcel.outlet_id) ?? null) }))
-        .sort((a, b) => a.eventTime.localeCompare(b.eventTime)),
+        .map(toDomainEvent)
+        .sort(compareEvents)
+        .map((e) => ({ type: e.type, eventTime: e.eventTime, place: atVillage.has(e.type) && village ? village : (outlets.get(parcel.outlet_id) ?? null) })),
     };
   }
 
