@@ -136,6 +136,52 @@ export interface PlanContentsTable {
   places: ColumnType<unknown, string, string>; vehicles: ColumnType<unknown, string, string>;
 }
 
+// ---------- outbound 黔货出山 (issue 7; migration 0020) ----------
+type Big = ColumnType<string | number, string | number, string | number>;
+export interface ShippersTable {
+  id: string; code: string; name: string; kind: string; county_code: string; pickup_division_code: string; pickup_region_text: string;
+  pickup_address: string; contacts: Json; products: string[]; pricing: string; contract: ColumnType<unknown, string | null, string | null>;
+  active: Generated<boolean>; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface TariffVersionsTable {
+  version: string; origin_code: string; body: Json; valid_from: Timestamp; superseded_at: Date | null; superseded_by: string | null;
+  created_by: string | null; created_at: Timestamp;
+}
+export interface WaybillRangesTable {
+  id: string; scheme: Json; from_serial: Big; to_serial: Big; next_serial: Big; priority: Generated<number>; active: Generated<boolean>;
+  created_by: string | null; created_at: Timestamp;
+}
+export interface WaybillIssuedTable { waybill_no: string; range_id: string; serial: Big; issued_at: Timestamp }
+export interface OrderImportsTable {
+  id: string; shipper_id: string; county_code: string; filename: string; file_hash: string; mode: string; rows_total: number;
+  imported: number; rejected: number; elapsed_ms: number; created_by: string | null; created_at: Timestamp;
+}
+export interface PickupTasksTable {
+  id: string; shipper_id: string; county_code: string; planned_date: DateCol; expected_parcels: number; route_id: string | null; vehicle_id: string | null;
+  status: Generated<string>; collected: Generated<number>; note: string | null; created_by: string | null; created_at: Timestamp;
+}
+export interface BagsTable {
+  id: string; bag_no: string; county_code: string; destination: string; status: Generated<string>; items: Generated<number>; weight_g: Generated<number>;
+  created_by: string | null; created_at: Timestamp; sealed_at: Date | null; seal_no: string | null; handover_id: string | null;
+}
+export interface TrunkHandoversTable {
+  id: string; manifest_no: string; county_code: string; destination: string; vehicle: string | null; driver: string | null;
+  bags: number; parcels: number; weight_g: number; handed_at: Timestamp; created_by: string | null;
+}
+export interface OutboundOrdersTable {
+  id: string; shipper_id: string; county_code: string; import_id: string | null; external_no: string | null; waybill_no: string;
+  recipient_name_enc: string | null; recipient_name_masked: string; phone_enc: string | null; phone_hmac: string | null; phone_masked: string;
+  address_enc: string | null; address_masked: string; dest_province_code: string; dest_county_code: string; dest_region_text: string; destination: string;
+  weight_g: number; dimensions: ColumnType<unknown, string | null, string | null>; product: string | null; category: string; quantity: number;
+  price_fen: number; tariff_version: string; contract_id: string | null; quote: Json; status: Generated<string>; status_at: Timestamp;
+  collected_at: Date | null; pickup_task_id: string | null; bag_id: string | null; labels_printed: Generated<number>; created_by: string | null; created_at: Timestamp;
+}
+export interface LabelJobsTable { id: string; county_code: string | null; format: string; labels: number; reprints: number; order_ids: Json; created_by: string | null; created_at: Timestamp }
+export interface OutboundEventsTable {
+  event_id: string; order_id: string; seq: Generated<number>; type: string; event_time: Timestamp; recorded_at: Timestamp;
+  actor_id: string | null; body_hash: string; payload: Json;
+}
+
 export interface DB {
   divisions: DivisionsTable;
   division_aliases: DivisionAliasesTable;
@@ -166,4 +212,15 @@ export interface DB {
   handover_items: HandoverItemsTable;
   plans: PlansTable;
   plan_contents: PlanContentsTable;
+  shippers: ShippersTable;
+  tariff_versions: TariffVersionsTable;
+  waybill_ranges: WaybillRangesTable;
+  waybill_issued: WaybillIssuedTable;
+  order_imports: OrderImportsTable;
+  pickup_tasks: PickupTasksTable;
+  bags: BagsTable;
+  trunk_handovers: TrunkHandoversTable;
+  outbound_orders: OutboundOrdersTable;
+  label_jobs: LabelJobsTable;
+  outbound_events: OutboundEventsTable;
 }
