@@ -115,12 +115,31 @@ export function useDivision(code: string | undefined) {
   });
 }
 
-export function useKpiSummary(params: { county?: string; from: string; to: string }) {
-  return useQuery({
-    queryKey: ['kpi', params],
-    queryFn: ({ signal }) => request<KpiSummary>(`${API}/kpi/summary`, { query: params, signal }),
-    placeholderData: keepPreviousData,
-  });
+export interface KpiParams {
+  /** Only when an admin picks a county; otherwise the server scopes by the caller (county managers). */
+  county?: string;
+  from: string;
+  to: string;
+}
+
+const ymd = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
+/** The dashboard's default period: the last 30 days, today included (local time). */
+export function defaultKpiPeriod(now = new Date()): { from: string; to: string } {
+  const from = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 29);
+  return { from: ymd(from), to: ymd(now) };
+}
+
+export function kpiQuery(params: KpiParams) {
+  const query = { from: params.from, to: params.to, ...(params.county ? { county: params.county } : {}) };
+  return {
+    queryKey: ['kpi', query] as const,
+    queryFn: ({ signal }: { signal?: AbortSignal }) => request<KpiSummary>(`${API}/kpi/summary`, { query, signal }),
+  };
+}
+
+export function useKpiSummary(params: KpiParams) {
+  return useQuery({ ...kpiQuery(params), placeholderData: keepPreviousData });
 }
 
 export function useNetworkMap(county: string | undefined) {

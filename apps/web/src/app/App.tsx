@@ -8,15 +8,13 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { ApiError, getToken } from '../api/client.ts';
+import { defaultKpiPeriod, kpiQuery } from '../api/hooks.ts';
 import { preloadPage } from './modules.tsx';
 import { currentLang } from '../i18n/index.ts';
 import LoginPage from './LoginPage.tsx';
 import { AuthProvider, useAuth } from './auth.tsx';
 import { PageFallback } from './PageFallback.tsx';
 import ShellLayout from './ShellLayout.tsx';
-
-// With a session, fetch the current page's chunk while /auth/me is in flight.
-if (getToken() && !window.location.pathname.startsWith('/login')) preloadPage(window.location.pathname);
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -27,6 +25,13 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// With a session, fetch the current page's chunk (and the dashboard's figures) while /auth/me is in flight.
+if (getToken() && !window.location.pathname.startsWith('/login')) {
+  const path = window.location.pathname;
+  preloadPage(path);
+  if (path === '/' || path.startsWith('/dashboard')) void queryClient.prefetchQuery(kpiQuery(defaultKpiPeriod()));
+}
 
 /** Route guard: no token → login page (with ?next=); token → wait for /auth/me. */
 function RequireAuth() {

@@ -6,7 +6,7 @@ import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DownloadOutlined } from '@ant-design/icons';
 import { download } from '../../api/client.ts';
-import { API, useKpiSummary } from '../../api/hooks.ts';
+import { API, defaultKpiPeriod, useKpiSummary } from '../../api/hooks.ts';
 import type { KpiByCounty, KpiFigure } from '../../api/types.ts';
 import { useCountyScope } from '../../app/auth.tsx';
 import { PageFallback } from '../../app/PageFallback.tsx';
@@ -46,11 +46,15 @@ export function formulaText(formula: KpiFigure['formula'], lang: string): string
 export default function DashboardPage() {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
-  const { fixedCounty, canChooseCounty } = useCountyScope();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs().subtract(29, 'day'), dayjs()]);
+  const { canChooseCounty } = useCountyScope();
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => {
+    const p = defaultKpiPeriod();
+    return [dayjs(p.from), dayjs(p.to)];
+  });
   const [county, setCounty] = useState<string | undefined>(undefined);
   const [exporting, setExporting] = useState(false);
-  const params = { county: fixedCounty ?? county, from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') };
+  // A county manager sends no county: the server scopes the figures to the caller's county.
+  const params = { county: canChooseCounty ? county : undefined, from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') };
   const kpi = useKpiSummary(params);
   const data = kpi.data;
 
