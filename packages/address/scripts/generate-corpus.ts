@@ -8,8 +8,9 @@
  * Ground truth is computed from the division data only (not from the resolver):
  * - a village named with enough context to be unique → resolved (its code);
  * - a village short name that several villages share, with no context that separates them → ambiguous;
- * - a homophone typo (same toneless pinyin) → resolved only if the town is named and exactly one
- *   village of that town reads the same; without the town → unresolved;
+ * - a homophone typo (each typed character's usual toneless reading is a reading of the village's
+ *   character) → resolved only if the town is named and exactly one village of that town with the
+ *   typed suffix (村 / 社区) reads the same, else ambiguous; without the town → unresolved;
  * - a place outside the region (another province, prefecture or county) → outside;
  * - garbage, empty, only a county or a town → unresolved.
  * Rows: {"input","expected","code"?,"category"}.
@@ -240,7 +241,8 @@ function make(seed: number, setB: boolean): Row[] {
     const withTown = chance(0.75);
     const s = join([chance(0.3) ? pick(PREF) : '', chance(0.6) || !withTown ? pick(countySpellings(c)) : '', withTown ? t.name : '', typoName]) + detail();
     if (!withTown) { push(s, { expected: 'unresolved' }, 'homophone-no-town'); continue; }
-    const same = villages.filter((x) => x.code.startsWith(t.code) && readsLike(typoBase, villageBase(x)));
+    // The typed suffix (村 or 社区) is part of the evidence: 答坪村 is 大坪村, not 大坪社区.
+    const same = villages.filter((x) => x.code.startsWith(t.code) && x.kind === v.kind && readsLike(typoBase, villageBase(x)));
     push(s, same.length === 1 ? { expected: 'resolved', code: v.code } : { expected: 'ambiguous' }, 'homophone');
   }
   // 10. Outside the region: other provinces, other Guizhou prefectures, counties elsewhere.
@@ -343,12 +345,11 @@ function primary(ch: string): string {
 function readings(ch: string): string[] {
   return pinyin(ch, { toneType: 'none', multiple: true, type: 'array' });
 }
+/** Typed text `a` can be a pinyin-IME typo of name `b`: each typed character's usual reading is one of b's readings. */
 function readsLike(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    const ra = readings(a[i] as string);
-    const rb = readings(b[i] as string);
-    if (!ra.some((x) => rb.includes(x))) return false;
+    if (!readings(b[i] as string).includes(primary(a[i] as string))) return false;
   }
   return true;
 }

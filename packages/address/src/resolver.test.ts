@@ -110,6 +110,11 @@ describe('homophone typos', () => {
     // 万 has the rare reading mo: 麻万 after 麻万镇 is 麻万社区 (bare), not a typo of 麻抹社区.
     expect(code(r('独山县麻万镇麻万5组'))).toBe('522726113001');
   });
+  it('a mistyped long name is not taken for the shorter name inside it', () => {
+    // 铁厂东坪村 (贵定县云雾镇) mistyped: 东坪村 and 铁厂村 of the same town are inside the text.
+    expect(code(r('贵定县云雾镇铁长东坪村'))).toBe('522723112208');
+    expect(code(r('贵定县云雾镇铁厂动坪村'))).toBe('522723112208');
+  });
   it('does not guess without the town', () => {
     expect(r('都匀市鸡假村').status).toBe('unresolved');
     expect(r('鸡假村').status).toBe('unresolved');
@@ -119,6 +124,11 @@ describe('homophone typos', () => {
 describe('outside the region', () => {
   it.each(['贵阳市', '遵义', '四川省成都市', '黔东南州凯里市', '北京市朝阳区建国路88号', '遵义市新场村', '广西南宁', '镇远县', '贵州省贵阳新园村'])('%s', (s) => {
     expect(r(s).status).toBe('outside');
+  });
+  it('names that differ only in script: the spelling written wins', () => {
+    expect(code(r('迴龙村'))).toBe('522702106202');
+    expect(code(r('回龙村'))).toBe('522727001202');
+    expect(r('回龍村').status).toBe('ambiguous');
   });
   it('street names and person names are not places', () => {
     expect(code(r('都匀市匀东镇鸡贾村成都路12号'))).toBe(JIJIA);

@@ -70,6 +70,8 @@ export const WEIGHTS = {
   /** Another village named before the candidate: the candidate is probably a hamlet or landmark. */
   villageBefore: 2,
   villageBareBefore: 1.5,
+  /** Unknown characters glued between the town and the village name (铁长东坪村). */
+  gapBefore: 1.5,
   /** The best must lead the second by at least this much, or the answer is ambiguous. */
   margin: 1,
   /** Below this the best candidate is not an answer. */
@@ -78,9 +80,20 @@ export const WEIGHTS = {
 
 /** At most this many trie matches are looked at (they come in text order). */
 const MAX_MATCHES = 48;
-const STREET_AFTER = new Set(['路', '街', '巷', '道', '大']);
+/** A bare place name used as a street name: 成都路, 遵义巷, 北京大道, 凯里大街, 贵阳街12号. */
+function isStreetAfter(text: string, at: number): boolean {
+  const a = text[at];
+  const b = text[at + 1];
+  if (a === '路' || a === '巷') return true;
+  if (a === '大') return b === '道' || b === '街';
+  if (a === '街') return b === undefined || (b >= '0' && b <= '9');
+  return false;
+}
 const LEVEL_RANK: Record<DivisionLevel, number> = { province: 0, prefecture: 1, county: 2, town: 3, village: 4 };
 const HAN = /^[\u3400-\u9fff]$/;
+/** Han characters ending in 村 / 社区 (an unknown village name): 动坪村, 一民社区. */
+const UNKNOWN_NAME_AFTER = /^[\u3400-\u9fff]{1,3}(?:村|社区)/;
+const HAN_RUN = /^[\u3400-\u9fff]+$/;
 /** A group (村民小组) number right after a name: 二组, 3组, 十一组, 5队. */
 const GROUP_AFTER = /^(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?:组|队)/;
 
@@ -254,11 +267,27 @@ export class AddressIndex {
     };
     for (const m of region) {
       if (m.entry.level !== 'village') continue;
-      for (const code of m.entry.codes) consider(this.evaluate(code, m, region, text));
+      for (const code of m.entry.codes) consider(this.evaluate(code, m, region, text, norm.boundary));
     }
-    for (const s of this.homophones(text, region, cands)) consider(s);
+    const homophones = this.homophones(text, norm.boundary, region, cands);
+    if (homophones.length > 0) {
+      // A name found inside a longer homophone (东坪村 inside 铁长东坪村 ≈ 铁厂东坪村) is part of it.
+      for (const [k, c] of cands) if (homophones.some((h) => h.match.start <= c.match.start && h.match.end >= c.match.end && h.match.end - h.match.start > c.match.end - c.match.start)) cands.delete(k);
+      for (const s of homophones) consider(s);
+    }
 
-    const ranked = [...cands.values()].sort((a, b) => b.score - a.score || (a.info.ref.code < b.info.ref.code ? -1 : 1));
+    const order = (a: Scored, b: Scored) => b.score - a.score || (a.info.ref.code < b.info.ref.code ? -1 : 1);
+    const ranked = [...cands.values()].sort(order);
+    // Names that differ only in script (迴龙村 and 回龙村 are both 回龙村 once simplified): when the
+    // text carries exactly one of the official spellings, that one is meant.
+    const top = ranked[0];
+    if (top && ranked.length >= 2) {
+      const close = ranked.filter((c) => c.score > top.score - WEIGHTS.margin);
+      if (close.length >= 2) {
+        const exact = close.filter((c) => this.surface(norm, input, c.match).includes(c.info.ref.name));
+        if (exact.length === 1 && exact[0]) { exact[0].score += WEIGHTS.margin; ranked.sort(order); }
+      }
+    }
     const best = ranked[0];
 
     // Outside: a place outside the region is named before the village (or anywhere, if no village),
@@ -299,10 +328,7 @@ export class AddressIndex {
   /** Drops matches that are part of a longer name, and bare names used as street names (遵义路). */
   private filterMatches(all: Match[], text: string): Match[] {
     return all.filter((m) => {
-      if (m.entry.strength === 'bare' && STREET_AFTER.has(text[m.end] ?? '')) {
-        const nx = text[m.end];
-        if (nx !== '大' || text[m.end + 1] === '道' || text[m.end + 1] === '街') return false;
-      }
+      if (m.entry.strength === 'bare' && isStreetAfter(text, m.end)) return false;
       for (const n of all) {
         if (n === m) continue;
         const contains = n.start <= m.start && n.end >= m.end;
@@ -314,7 +340,7 @@ export class AddressIndex {
     });
   }
 
-  private evaluate(code: string, m: Match, region: Match[], text: string): Scored | undefined {
+  private evaluate(code: string, m: Match, region: Match[], text: string, boundary: Uint8Array): Scored | undefined {
     const info = this.villages.get(code);
     if (!info) return undefined;
     const strength = m.entry.strength;
@@ -359,6 +385,10 @@ export class AddressIndex {
     const town = sup[3];
     const county = sup[2];
     if (adminSameText && !town) return undefined;
+    // Unknown characters glued between the town (or county) and the village name: the name may be
+    // the end of a longer one (云雾镇铁长东坪村).
+    const lastAdmin = Math.max(town && town.end <= m.start ? town.end : 0, county && county.end <= m.start ? county.end : 0);
+    if (lastAdmin > 0 && m.start > lastAdmin && m.start - lastAdmin <= 3 && boundary[m.start] !== 1 && HAN_RUN.test(text.slice(lastAdmin, m.start))) score -= WEIGHTS.gapBefore;
     // A bare name (鸡贾) is a village only when the text also names its town or county, and not
     // when an unknown village (但平村) is written between them: then it is a hamlet or a landmark.
     // Without them, a bare name directly followed by a group number (鸡贾二组, 鸡贾3组) still reads
@@ -371,6 +401,8 @@ export class AddressIndex {
       const from = Math.max(town?.end ?? 0, county?.end ?? 0);
       const gap = text.slice(from, m.start);
       if (gap.includes('村') || gap.includes('社区')) return undefined;
+      // Nor when it is the start of an unknown name (铁厂动坪村: 铁厂 is not 铁厂村).
+      if (boundary[m.end] !== 1 && UNKNOWN_NAME_AFTER.test(text.slice(m.end, m.end + 5))) return undefined;
     } else if (strength !== 'marked' && !town && !county) return undefined;
     if (strength === 'homophone' && !town) return undefined;
     return { info, score, match: m, sup, conflict, regional: !!county || !!sup[1] };
@@ -380,7 +412,7 @@ export class AddressIndex {
    * Homophone typos (鸡假村 for 鸡贾村): only inside a town the text names without doubt, and only
    * when no village of that town is already named exactly.
    */
-  private homophones(text: string, region: Match[], cands: Map<string, Scored>): Scored[] {
+  private homophones(text: string, boundary: Uint8Array, region: Match[], cands: Map<string, Scored>): Scored[] {
     const out: Scored[] = [];
     const searched = new Set<string>();
     for (const t of region) {
@@ -394,12 +426,13 @@ export class AddressIndex {
       const town = towns[0] as string;
       if (searched.has(town)) continue;
       searched.add(town);
-      if ([...cands.values()].some((c) => c.info.town === town && c.match.start >= t.end)) continue;
+      // A village of this town is named right after it (or after a separator): no typo to look for.
+      // Named after some unknown characters (云雾镇铁长东坪村), the name may be the end of a longer,
+      // mistyped one (铁厂东坪村): look.
+      if ([...cands.values()].some((c) => c.info.town === town && c.match.start >= t.end && (c.match.start === t.end || boundary[c.match.start] === 1))) continue;
       const codes = this.townVillages.get(town) ?? [];
       const limit = Math.min(text.length, t.end + 8);
       for (let p = t.end; p < limit; p++) {
-        // An admin name written there (麻万 after 麻万镇) is not a typo of a village name.
-        if (region.some((o) => o.start === p && o.entry.level !== 'village')) continue;
         const hits: Scored[] = [];
         for (const code of codes) {
           const v = this.villages.get(code);
@@ -423,10 +456,15 @@ export class AddressIndex {
           const marked = text.startsWith(suffix, p + L);
           if (!marked && p !== t.end) continue;
           const m: Match = { start: p, end: p + L + (marked ? suffix.length : 0), entry: { level: 'village', codes: [code], strength: 'homophone', via: 'homophone', outside: false } };
-          const s = this.evaluate(code, m, region, text);
+          const s = this.evaluate(code, m, region, text, boundary);
           if (s) hits.push(s);
         }
-        if (hits.length > 0) { out.push(...hits); break; }
+        if (hits.length > 0) {
+          // The longest reading wins (铁长东坪村 is 铁厂东坪村, not 铁厂村 followed by junk).
+          const longest = Math.max(...hits.map((h) => h.match.end - h.match.start));
+          out.push(...hits.filter((h) => h.match.end - h.match.start === longest));
+          break;
+        }
       }
     }
     return out;
@@ -438,6 +476,12 @@ export class AddressIndex {
     const out: MatchSpan[] = [this.span(norm, input, s.match.start, s.match.end, 'village', i.ref.code, s.match.entry.via)];
     s.sup.forEach((m, k) => { if (m) out.push(this.span(norm, input, m.start, m.end, m.entry.level, codes[k] ?? '', m.entry.via)); });
     return out.sort((a, b) => a.start - b.start);
+  }
+
+  private surface(norm: Normalized, input: string, m: Match): string {
+    const s = norm.offsets[m.start] ?? 0;
+    const e = (norm.offsets[m.end - 1] ?? s) + 2;
+    return input.slice(s, e);
   }
 
   private span(norm: Normalized, input: string, start: number, end: number, level: DivisionLevel, code: string, via: MatchVia): MatchSpan {
