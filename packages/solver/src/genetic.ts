@@ -328,7 +328,7 @@ export class Genetic {
       if (hist.length === 0) return p;
       const frac = hist.reduce((s, x) => s + x, 0) / hist.length;
       const t = this.P.targetFeasible;
-      if (frac < t - 0.05) return Math.min(p * 1.2, 1e9);
+      if (frac < t - 0.05) return Math.min(p * 1.2, 1e6);
       if (frac > t + 0.05) return Math.max(p * 0.85, 0.01);
       return p;
     };

@@ -1,7 +1,6 @@
 import type { Model } from './model.ts';
 import type { Rng } from './rng.ts';
 
-const EPS = 1e-6;
 
 /**
  * Granular local search in the spirit of HGS-CVRP / HGS-TW: RELOCATE (1 or 2 nodes, also
@@ -72,6 +71,8 @@ export class LocalSearch {
 
   pCap = 1;
   pTw = 1;
+  /** Improvement threshold, relative to the magnitude of route costs (penalties can be large). */
+  private eps = 1e-6;
   private nbMoves = 0;
   private searchCompleted = false;
   /** Moves applied in the last run (for statistics). */
@@ -343,7 +344,7 @@ export class LocalSearch {
     let b = dd - this.rPen[ru]! - this.rPen[rv]!;
     if (this.rNb[ru] === removed) b -= this.rFixed[ru]!;
     if (this.rNb[rv] === 0 && added > 0) b += this.rFixed[rv]!;
-    return b > -EPS;
+    return b > -this.eps;
   }
 
   private costOf(r: number, C: number, Q: number, Dur: number, TW: number, nb: number): number {
@@ -520,6 +521,11 @@ export class LocalSearch {
     for (let r = 0; r < this.nR; r++) {
       this.setCost(r);
     }
+    let total = 0;
+    for (let r = 0; r < this.nR; r++) total += this.rCost[r]!;
+    this.eps = 1e-6 + 1e-9 * total;
+    // guard against cycling through rounding: a generous cap on moves per run
+    const moveCap = Math.min(maxMoves, 200 * this.nC + 10_000);
     this.movesApplied = 0;
     this.searchCompleted = false;
     const nC = this.nC;
@@ -530,7 +536,7 @@ export class LocalSearch {
     }
     for (let loopID = 0; !this.searchCompleted; loopID++) {
       if (loopID > 1) this.searchCompleted = true;
-      if (this.movesApplied > maxMoves) break;
+      if (this.movesApplied > moveCap) break;
       for (let oi = 0; oi < nC; oi++) {
         const u = this.order[oi]!;
         const lastTested = this.whenTested[u]!;
@@ -644,14 +650,14 @@ export class LocalSearch {
       this.accNode(u);
       this.accTail(y, rv);
       const cv = this.accCost(rv);
-      if (cu + cv - this.rCost[ru]! - this.rCost[rv]! > -EPS) return false;
+      if (cu + cv - this.rCost[ru]! - this.rCost[rv]! > -this.eps) return false;
       this.insertAfter(u, v);
       this.applied(ru, rv);
       return true;
     }
     if (!this.hasTime) {
-      if (dd > -EPS) return false;
-    } else if (dd - this.rPen[ru]! > -EPS) return false;
+      if (dd > -this.eps) return false;
+    } else if (dd - this.rPen[ru]! > -this.eps) return false;
     else if (this.pos[u]! < this.pos[v]!) {
       this.accPrefix(pu);
       this.accPath(x, v);
@@ -663,7 +669,7 @@ export class LocalSearch {
       this.accPath(y, pu);
       this.accTail(x, ru);
     }
-    if (this.hasTime && this.accCost(ru) - this.rCost[ru]! > -EPS) return false;
+    if (this.hasTime && this.accCost(ru) - this.rCost[ru]! > -this.eps) return false;
     this.insertAfter(u, v);
     this.applied(ru, ru);
     return true;
@@ -693,11 +699,11 @@ export class LocalSearch {
       this.accNode(b);
       this.accTail(y, rv);
       const cv = this.accCost(rv);
-      if (cu + cv - this.rCost[ru]! - this.rCost[rv]! > -EPS) return false;
+      if (cu + cv - this.rCost[ru]! - this.rCost[rv]! > -this.eps) return false;
     } else if (!this.hasTime) {
-      if (dd > -EPS) return false;
+      if (dd > -this.eps) return false;
     } else {
-      if (dd - this.rPen[ru]! > -EPS) return false;
+      if (dd - this.rPen[ru]! > -this.eps) return false;
       if (this.pos[u]! < this.pos[v]!) {
         this.accPrefix(pu);
         this.accPath(x2, v);
@@ -711,7 +717,7 @@ export class LocalSearch {
         this.accPath(y, pu);
         this.accTail(x2, ru);
       }
-      if (this.accCost(ru) - this.rCost[ru]! > -EPS) return false;
+      if (this.accCost(ru) - this.rCost[ru]! > -this.eps) return false;
     }
     if (reversed) {
       this.insertAfter(x, v);
@@ -744,7 +750,7 @@ export class LocalSearch {
       this.accNode(u);
       this.accTail(this.next[v]!, rv);
       const cv = this.accCost(rv);
-      if (cu + cv - this.rCost[ru]! - this.rCost[rv]! > -EPS) return false;
+      if (cu + cv - this.rCost[ru]! - this.rCost[rv]! > -this.eps) return false;
     } else {
       const a = this.pos[u]! < this.pos[v]! ? u : v;
       const b = a === u ? v : u;
@@ -753,7 +759,7 @@ export class LocalSearch {
       if (this.next[a] !== b) this.accPath(this.next[a]!, this.prev[b]!);
       this.accNode(a);
       this.accTail(this.next[b]!, ru);
-      if (this.accCost(ru) - this.rCost[ru]! > -EPS) return false;
+      if (this.accCost(ru) - this.rCost[ru]! > -this.eps) return false;
     }
     this.swapNodes(u, v);
     this.applied(ru, rv);
@@ -782,7 +788,7 @@ export class LocalSearch {
       this.accNode(x);
       this.accTail(y, rv);
       const cv = this.accCost(rv);
-      if (cu + cv - this.rCost[ru]! - this.rCost[rv]! > -EPS) return false;
+      if (cu + cv - this.rCost[ru]! - this.rCost[rv]! > -this.eps) return false;
     } else {
       if (this.pos[v]! < this.pos[u]!) {
         this.accPrefix(pv);
@@ -799,7 +805,7 @@ export class LocalSearch {
         this.accNode(x);
         this.accTail(y, ru);
       }
-      if (this.accCost(ru) - this.rCost[ru]! > -EPS) return false;
+      if (this.accCost(ru) - this.rCost[ru]! > -this.eps) return false;
     }
     this.swapNodes(u, v);
     this.insertAfter(x, u);
@@ -833,7 +839,7 @@ export class LocalSearch {
       this.accNode(x);
       this.accTail(y2, rv);
       const cv = this.accCost(rv);
-      if (cu + cv - this.rCost[ru]! - this.rCost[rv]! > -EPS) return false;
+      if (cu + cv - this.rCost[ru]! - this.rCost[rv]! > -this.eps) return false;
     } else {
       if (this.pos[v]! < this.pos[u]!) {
         this.accPrefix(pv);
@@ -852,7 +858,7 @@ export class LocalSearch {
         this.accNode(x);
         this.accTail(y2, ru);
       }
-      if (this.accCost(ru) - this.rCost[ru]! > -EPS) return false;
+      if (this.accCost(ru) - this.rCost[ru]! > -this.eps) return false;
     }
     this.swapNodes(u, v);
     this.swapNodes(x, y);
@@ -870,13 +876,13 @@ export class LocalSearch {
     if (this.symmetric) {
       const dd = this.d(u, v) + this.d(x, y) - this.cUX - this.cVY;
       if (!this.hasTime) {
-        if (dd > -EPS) return false;
-      } else if (dd - this.rPen[ru]! > -EPS) return false;
+        if (dd > -this.eps) return false;
+      } else if (dd - this.rPen[ru]! > -this.eps) return false;
     }
     this.accPrefix(u);
     this.accRev(x, v);
     this.accTail(y, ru);
-    if (this.accCost(ru) - this.rCost[ru]! > -EPS) return false;
+    if (this.accCost(ru) - this.rCost[ru]! > -this.eps) return false;
     const len = this.collect(x, y, this.scratch);
     for (let i = 0; i < len >> 1; i++) {
       const t = this.scratch[i]!;
@@ -900,7 +906,7 @@ export class LocalSearch {
       let b = dd - this.rPen[ru]! - this.rPen[rv]!;
       if (nbV === 0 && this.rNb[rv]! > 0) b -= this.rFixed[rv]!;
       if (nbV > 0 && this.rNb[rv] === 0) b += this.rFixed[rv]!;
-      if (b > -EPS) return false;
+      if (b > -this.eps) return false;
     }
     this.accPrefix(u);
     this.accTail(y, ru);
@@ -908,7 +914,7 @@ export class LocalSearch {
     this.accPrefix(v);
     this.accTail(x, rv);
     const cv = this.accCost(rv);
-    if (cu + cv - this.rCost[ru]! - this.rCost[rv]! > -EPS) return false;
+    if (cu + cv - this.rCost[ru]! - this.rCost[rv]! > -this.eps) return false;
     const endU = this.endOf(ru);
     const endV = this.endOf(rv);
     const lenX = this.collect(x, endU, this.scratch);
@@ -934,7 +940,7 @@ export class LocalSearch {
       const nbV = this.rNb[rv]! - this.pos[v]! + this.rNb[ru]! - this.pos[u]!;
       if (nbV === 0 && this.rNb[rv]! > 0) b -= this.rFixed[rv]!;
       if (nbV > 0 && this.rNb[rv] === 0) b += this.rFixed[rv]!;
-      if (b > -EPS) return false;
+      if (b > -this.eps) return false;
     }
     this.accPrefix(u);
     if (v < this.nC) this.accRev(this.next[startV]!, v);
@@ -944,7 +950,7 @@ export class LocalSearch {
     if (x < this.nC) this.accRev(x, this.prev[endU]!);
     this.accTail(y, rv);
     const cv = this.accCost(rv);
-    if (cu + cv - this.rCost[ru]! - this.rCost[rv]! > -EPS) return false;
+    if (cu + cv - this.rCost[ru]! - this.rCost[rv]! > -this.eps) return false;
     const lenV = v < this.nC ? this.collect(this.next[startV]!, y, this.scratch2) : 0;
     const lenX = x < this.nC ? this.collect(x, endU, this.scratch) : 0;
     this.scratch2.subarray(0, lenV).reverse();
@@ -1049,7 +1055,7 @@ export class LocalSearch {
     this.preprocessInsertions(r2, r1);
     const D = this.dist;
     const N = this.N;
-    let bestDelta = -EPS;
+    let bestDelta = -this.eps;
     let bu = -1;
     let bv = -1;
     let bpu = -1;
@@ -1103,7 +1109,7 @@ export class LocalSearch {
     this.insertAfter(bv, targetV);
     this.updateRoute(r1);
     this.updateRoute(r2);
-    if (this.rCost[r1]! + this.rCost[r2]! < before - EPS) {
+    if (this.rCost[r1]! + this.rCost[r2]! < before - this.eps) {
       this.nbMoves++;
       this.movesApplied++;
       this.searchCompleted = false;
