@@ -3,9 +3,10 @@ import divisionRoutes from '../modules/divisions/divisions.routes.ts';
 import networkRoutes from '../modules/network/network.routes.ts';
 import kpiRoutes from '../modules/kpi/kpi.routes.ts';
 import mapRoutes from '../modules/map/map.routes.ts';
+import planningRoutes from '../modules/planning/planning.routes.ts';
 import addressRoutes from '../modules/address/address.routes.ts';
 import parcelsRoutes from '../modules/parcels/parcels.routes.ts';
 import type { RouteModule } from './context.ts';
 
 /** Every module's routes, registered in this order. Add a module by adding a line. */
-export const MODULES: RouteModule[] = [authRoutes, divisionRoutes, networkRoutes, kpiRoutes, mapRoutes, addressRoutes, parcelsRoutes];
+export const MODULES: RouteModule[] = [authRoutes, divisionRoutes, networkRoutes, kpiRoutes, mapRoutes, addressRoutes, parcelsRoutes, planningRoutes];

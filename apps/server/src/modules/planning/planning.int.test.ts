@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestServer, testServer } from '../../../test/harness.ts';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await testServer();
+});
+afterAll(async () => s?.close());
+
+type Totals = { distanceM: number; durationS: number; costFen: number; vehicleDays: number };
+type Freq = { villageCode: string; minVisitsPerWeek: number; carrierDays: number[]; busDays: number[]; visitsPerWeek: number; met: boolean; mode: string };
+type Plan = {
+  id: string; scope: string; countyCode: string | null; status: string; villages: number; villagesMet: number; busVillages: number; totals: Totals; baseline: Totals;
+  comparison: { distanceM: { before: number; after: number; percent: number } };
+  days: Array<{ day: number; routes: Array<{ vehicleId: string; depotId: string; stops: Array<{ villageCode: string; arrival: string }> }> }>;
+  bus: Array<{ villageCode: string; tripId: string; days: number[]; reason: string }>; frequency: Freq[]; routesWritten?: number;
+};
+type Page<T> = { items: T[]; total: number };
+const json = async <T>(r: Response | Promise<Response>): Promise<T> => (await (await r).json()) as T;
+
+describe(`weekly plans over the API (${process.env.TEST_DB ?? 'pglite'})`, () => {
+  let plan: Plan;
+  it('a county manager plans their county: every village meets its rule, compared with the current routes', async () => {
+    const r = await s.api('/api/v1/plans', { method: 'POST', as: 'sandu', json: { timeLimitS: 30, solverIterations: 5, seed: 3 } });
+    expect(r.status).toBe(201);
+    plan = (await r.json()) as Plan;
+    expect(plan).toMatchObject({ scope: 'county', countyCode: '522732', status: 'draft' });
+    expect(plan.villages).toBeGreaterThan(50);
+    expect(plan.villagesMet).toBe(plan.villages);
+    expect(plan.frequency.every((f) => f.met && f.visitsPerWeek >= f.minVisitsPerWeek)).toBe(true);
+    expect(plan.days.map((d) => d.day)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(plan.comparison.distanceM.before).toBe(plan.baseline.distanceM);
+    expect(plan.totals.distanceM).toBeLessThan(plan.baseline.distanceM);
+    const stops = plan.days.flatMap((d) => d.routes.flatMap((x) => x.stops));
+    expect(stops.every((x) => x.villageCode.startsWith('522732') && /^\d\d:\d\d$/.test(x.arrival))).toBe(true);
+    for (const b of plan.bus) expect(b.reason).toMatch(/bus|carriers/);
+  });
+
+  it('lists and reads plans within scope only (others get 404, or 403 for a county filter)', async () => {
+    expect((await json<Page<{ id: string }>>(s.api('/api/v1/plans', { as: 'sandu' }))).items.map((x) => x.id)).toContain(plan.id);
+    expect((await json<Page<{ id: string }>>(s.api('/api/v1/plans', { as: 'duyun' }))).items.map((x) => x.id)).not.toContain(plan.id);
+    expect((await s.api(`/api/v1/plans/${plan.id}`, { as: 'duyun' })).status).toBe(404);
+    expect((await s.api(`/api/v1/plans/${plan.id}/geojson`, { as: 'duyun' })).status).toBe(404);
+    expect((await s.api('/api/v1/plans?county=522732', { as: 'duyun' })).status).toBe(403);
+    expect((await s.api(`/api/v1/plans/${plan.id}`, { as: 'admin' })).status).toBe(200);
+    expect((await s.api(`/api/v1/plans/${plan.id}`, { as: 'hejiang' })).status).toBe(200); // a clerk of 三都 reads
+    expect((await s.api('/api/v1/plans/pln_nope', { as: 'sandu' })).status).toBe(404);
+  });
+
+  it('refuses planning outside one’s county (403) and to clerks and partners (403)', async () => {
+    expect((await s.api('/api/v1/plans', { method: 'POST', as: 'sandu', json: { county: '522701' } })).status).toBe(403);
+    expect((await s.api('/api/v1/plans', { method: 'POST', as: 'hejiang', json: {} })).status).toBe(403);
+    expect((await s.api('/api/v1/plans', { method: 'POST', as: 'zto', json: {} })).status).toBe(403);
+    expect((await s.api('/api/v1/plans', { method: 'POST', as: 'sandu', json: { timeLimitS: 999 } })).status).toBe(422);
+  });
+
+  it('serves GeoJSON for one day', async () => {
+    const r = await s.api(`/api/v1/plans/${plan.id}/geojson?day=2`, { as: 'sandu' });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/geo\+json/);
+    const fc = (await r.json()) as { type: string; features: Array<{ geometry: { type: string }; properties: { kind: string; day?: number } }> };
+    expect(fc.type).toBe('FeatureCollection');
+    const lines = fc.features.filter((f) => f.geometry.type === 'LineString');
+    expect(lines.length).toBe(plan.days[1]!.routes.length);
+    expect(lines.every((f) => f.properties.day === 2)).toBe(true);
+  });
+
+  it('accepting writes the planned routes into the network in one transaction, audited; a second accept is 409', async () => {
+    expect((await s.api(`/api/v1/plans/${plan.id}/accept`, { method: 'POST', as: 'duyun' })).status).toBe(404);
+    expect((await s.api(`/api/v1/plans/${plan.id}/accept`, { method: 'POST', as: 'hejiang' })).status).toBe(403);
+    const r = await s.api(`/api/v1/plans/${plan.id}/accept`, { method: 'POST', as: 'sandu' });
+    expect(r.status).toBe(200);
+    const accepted = (await r.json()) as Plan;
+    expect(accepted.status).toBe('accepted');
+    expect(accepted.routesWritten).toBeGreaterThan(0);
+    // the network's routes now carry the planned carrier days of every village
+    const routes = await json<Page<{ id: string; active: boolean; stops: Array<{ villageCode: string; days: number[] }> }>>(s.api('/api/v1/routes?county=522732&limit=1000', { as: 'sandu' }));
+    const days = new Map<string, Set<number>>();
+    for (const rt of routes.items) if (rt.active) for (const st of rt.stops) for (const d of st.days) days.set(st.villageCode, (days.get(st.villageCode) ?? new Set()).add(d));
+    for (const f of plan.frequency) expect([...(days.get(f.villageCode) ?? [])].sort(), f.villageCode).toEqual([...f.carrierDays].sort());
+    // villages served by bus have no carrier stops: the registry's route-based count flags exactly them
+    const below = await json<Page<{ code: string }>>(s.api('/api/v1/villages?county=522732&belowRule=true&limit=1000', { as: 'sandu' }));
+    expect(below.items.map((v) => v.code).sort()).toEqual(plan.frequency.filter((f) => f.carrierDays.length < f.minVisitsPerWeek).map((f) => f.villageCode).sort());
+    const audit = await s.ctx.db.selectFrom('audit_log').select(['action', 'object_id']).where('action', '=', 'plan.accept').execute();
+    expect(audit).toEqual([{ action: 'plan.accept', object_id: plan.id }]);
+    expect((await s.api(`/api/v1/plans/${plan.id}/accept`, { method: 'POST', as: 'sandu' })).status).toBe(409);
+    expect((await json<Page<{ id: string }>>(s.api('/api/v1/plans?status=accepted', { as: 'sandu' }))).items.map((x) => x.id)).toEqual([plan.id]);
+  });
+
+  it('an administrator plans the whole region; county managers do not see region plans', async () => {
+    const r = await s.api('/api/v1/plans', { method: 'POST', as: 'admin', json: { solverIterations: 0, timeLimitS: 30 } });
+    expect(r.status).toBe(201);
+    const region = (await r.json()) as Plan;
+    expect(region).toMatchObject({ scope: 'region', countyCode: null });
+    expect(region.villagesMet).toBe(region.villages);
+    expect(region.villages).toBeGreaterThan(1400);
+    expect((await s.api(`/api/v1/plans/${region.id}`, { as: 'sandu' })).status).toBe(404);
+    expect((await s.api(`/api/v1/plans/${region.id}/accept`, { method: 'POST', as: 'sandu' })).status).toBe(404);
+  });
+});

@@ -1,0 +1,55 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { Page, PageQuery, errorResponses } from '@cuntong/contracts/common.ts';
+import type { Weekday } from '@cuntong/domain/network/types.ts';
+import { principal, roles, staffOnly } from '../../http/auth.ts';
+import type { App, AppContext } from '../../http/context.ts';
+import * as S from './planning.schemas.ts';
+import { PlanningService } from './planning.service.ts';
+
+const managers = roles('admin', 'county_manager');
+const Id = Type.Object({ id: Type.String() });
+
+export default function planningRoutes(app: App, ctx: AppContext) {
+  // OSRM_URL: optional OSRM server for road distances (read once here; belongs in config.ts).
+  const osrmUrl = process.env.OSRM_URL || undefined;
+  const svc = new PlanningService(ctx.db, { clock: ctx.clock, ...(osrmUrl ? { osrmUrl } : {}) });
+
+  app.post('/api/v1/plans', {
+    preValidation: managers,
+    schema: {
+      tags: ['planning'], summary: 'Run a weekly plan for a county or the whole region (runs in-process within the time limit)',
+      body: S.PlanCreate, response: { 201: S.PlanDetail, ...errorResponses(401, 403, 422) },
+    },
+  }, async (req, reply) => reply.status(201).send(await svc.create(principal(req), req.body)));
+
+  app.get('/api/v1/plans', {
+    preValidation: staffOnly,
+    schema: {
+      tags: ['planning'], summary: 'Weekly plans, newest first (your county’s; region-wide plans for administrators)',
+      querystring: Type.Object({ county: Type.Optional(Type.String({ pattern: '^\\d{6}$' })), status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('accepted'), Type.Literal('superseded')])), ...PageQuery }),
+      response: { 200: Page(S.PlanSummary), ...errorResponses(401, 403) },
+    },
+  }, async (req) => svc.list(principal(req), { county: req.query.county, status: req.query.status, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
+
+  app.get('/api/v1/plans/:id', {
+    preValidation: staffOnly,
+    schema: { tags: ['planning'], summary: 'A plan: routes by day, bus services, frequency report, comparison with the routes it was made from', params: Id, response: { 200: S.PlanDetail, ...errorResponses(401, 403, 404) } },
+  }, async (req) => svc.get(principal(req), req.params.id));
+
+  app.get('/api/v1/plans/:id/geojson', {
+    preValidation: staffOnly,
+    schema: {
+      tags: ['planning'], summary: 'GeoJSON of a plan (routes as lines, stops and bus-served villages as points), optionally one weekday',
+      params: Id, querystring: Type.Object({ day: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 })) }),
+      response: { 200: S.GeoJson, ...errorResponses(401, 403, 404) },
+    },
+  }, async (req, reply) => {
+    const fc = await svc.geojson(principal(req), req.params.id, req.query.day as Weekday | undefined);
+    return reply.type('application/geo+json').send(fc);
+  });
+
+  app.post('/api/v1/plans/:id/accept', {
+    preValidation: managers,
+    schema: { tags: ['planning'], summary: 'Accept a draft plan: its routes replace the stops and days of the routes it was made from (one transaction, audited)', params: Id, response: { 200: S.PlanDetail, ...errorResponses(401, 403, 404, 409) } },
+  }, async (req) => svc.accept(principal(req), req.params.id));
+}
