@@ -54,8 +54,8 @@ export interface GaBudget {
   maxIterations: number;
   targetCost: number;
   onImprovement?: (cost: number, atMs: number) => void;
-  /** Optional hook: called every `exchangeEvery` iterations; may return individuals' routes to inject. */
-  exchange?: (best: Individual | null) => Int32Array[][] | null;
+  /** Optional hook (islands): called every `exchangeEvery` iterations with the best feasible solution; may return giant tours to educate and insert. */
+  exchange?: (best: Individual | null) => Int32Array[] | null;
   exchangeEvery?: number;
 }
 
@@ -445,7 +445,7 @@ export class Genetic {
       }
       if (budget.exchange && budget.exchangeEvery && it % budget.exchangeEvery === 0) {
         const got = budget.exchange(this.best);
-        if (got) for (const r of got) this.inject(r);
+        if (got) for (const g of got) this.handle(this.splitToRoutes(g));
         noteBest();
       }
       if (it - lastImprove > P.nbIterNoImprovement) {

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Problem, Solution, SolveOptions } from './types.ts';
 import { solve } from './solve.ts';
+import { createShared } from './island.ts';
 
 /** Clones a problem into structured-clone-safe data (functions become flat matrices). */
 export function materialise(problem: Problem): Problem {
@@ -30,8 +31,9 @@ export function better(a: Solution, b: Solution): boolean {
 }
 
 /**
- * Runs `threads` independent searches (seeds seed, seed+1, …) in worker threads and returns the
- * best. Each worker loads the TypeScript sources through tsx. With threads ≤ 1 it runs in-process.
+ * Runs `threads` searches (seeds seed, seed+1, …) in worker threads and returns the best. Under a
+ * time limit they are islands: every 100 iterations each publishes its best solution to a shared
+ * buffer or adopts a better one published by another. With maxIterations they stay independent. Each worker loads the TypeScript sources through tsx. With threads ≤ 1 it runs in-process.
  * Callbacks (clock, onImprovement) stay in this thread: workers use the shared wall clock
  * (performance.timeOrigin + performance.now()) against a common deadline.
  */
@@ -46,10 +48,13 @@ export async function solveParallel(problem: Problem, options: SolveOptions = {}
   void _c;
   void _o;
   const seed = options.seed ?? 1;
+  // islands: workers share their best solution through a SharedArrayBuffer (not with maxIterations,
+  // whose result must not depend on thread timing)
+  const shared = options.maxIterations === undefined ? createShared(problem.numNodes) : null;
   const runs = Array.from({ length: threads }, (_, k) =>
     new Promise<Solution>((resolve, reject) => {
       const w = new Worker(new URL('./worker.mjs', import.meta.url), {
-        workerData: { problem: data, options: { ...plain, seed: seed + k, threads: 1 }, deadline },
+        workerData: { problem: data, options: { ...plain, seed: seed + k, threads: 1 }, deadline, shared },
       });
       w.once('message', (s: Solution) => {
         resolve(s);

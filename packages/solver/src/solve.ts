@@ -6,7 +6,7 @@ import { evaluateRoutes } from './evaluate.ts';
 export interface InternalOptions extends SolveOptions {
   params?: Partial<GaParams>;
   /** Parallel island hook (used by worker threads). */
-  exchange?: (best: Individual | null) => Int32Array[][] | null;
+  exchange?: (best: Individual | null) => Int32Array[] | null;
   exchangeEvery?: number;
 }
 

@@ -215,4 +215,10 @@ describe('solveParallel', () => {
     expect(sol.feasible).toBe(true);
     expect(checkSolution(p, sol).errors).toEqual([]);
   }, 120_000);
+  it('exchanges elites between islands under a time limit', async () => {
+    const p = randomProblem({ n: 40, seed: 12 });
+    const sol = await solveParallel(p, { seed: 3, timeLimitMs: 1500, threads: 2 });
+    expect(sol.feasible).toBe(true);
+    expect(checkSolution(p, sol).errors).toEqual([]);
+  }, 120_000);
 });
