@@ -159,6 +159,15 @@ export class LocalSearch {
     this.scratch = new Int32Array(m.nC + 2);
     this.scratch2 = new Int32Array(m.nC + 2);
     this.T = m.times[0]!;
+    const byType = new Map<number, number[]>();
+    for (let r = 0; r < m.nSlots; r++) {
+      const t = m.slotType[r]!;
+      const list = byType.get(t) ?? [];
+      list.push(r);
+      byType.set(t, list);
+    }
+    this.typeSlots = [...byType.values()].map((l) => Int32Array.from(l));
+    this.typeHint = new Int32Array(this.typeSlots.length);
     this.ins = new Float64Array(3 * m.nC);
     this.insAt = new Int32Array(3 * m.nC);
   }
@@ -554,8 +563,16 @@ export class LocalSearch {
           }
         }
         if (loopID > 0) {
-          const er = this.findEmptyRoute();
-          if (er >= 0) this.tryDepotMoves(u, this.startOf(er));
+          if (this.m.homogeneous) {
+            const er = this.findEmptyRoute();
+            if (er >= 0) this.tryDepotMoves(u, this.startOf(er));
+          } else {
+            // one empty vehicle of each type (and depot)
+            for (let t = 0; t < this.typeSlots.length; t++) {
+              const er = this.findEmptyOfType(t);
+              if (er >= 0 && this.tryDepotMoves(u, this.startOf(er))) break;
+            }
+          }
         }
       }
       if (this.m.angle) this.swapStarPass();
@@ -566,6 +583,24 @@ export class LocalSearch {
   fleetLimit = Infinity;
 
   private emptyHint = 0;
+  private typeSlots: Int32Array[] = [];
+  private typeHint: Int32Array = new Int32Array(0);
+
+  private findEmptyOfType(t: number): number {
+    const slots = this.typeSlots[t]!;
+    const h = this.typeHint[t]!;
+    const lim = this.fleetLimit;
+    if (h < slots.length && slots[h]! < lim && this.rNb[slots[h]!] === 0) return slots[h]!;
+    for (let k = 0; k < slots.length; k++) {
+      const r = slots[k]!;
+      if (r >= lim) break;
+      if (this.rNb[r] === 0) {
+        this.typeHint[t] = k;
+        return r;
+      }
+    }
+    return -1;
+  }
 
   private findEmptyRoute(): number {
     const lim = Math.min(this.nR, this.fleetLimit);
