@@ -269,7 +269,12 @@ export class AddressIndex {
       if (m.entry.level !== 'village') continue;
       for (const code of m.entry.codes) consider(this.evaluate(code, m, region, text, norm.boundary));
     }
-    const homophones = this.homophones(text, norm.boundary, region, cands);
+    // Shorter forms of a named town count as starting points too (濛江街道办坡村: 濛江街道 + 办坡村 ≈ 半坡村).
+    const townForms = region.filter((m) => m.entry.level === 'town');
+    for (const f of found) {
+      if (f.entry.level === 'town' && !f.entry.outside && townForms.some((t) => t.start === f.start && t.end > f.end && t.entry.codes.some((c) => f.entry.codes.includes(c)))) townForms.push(f);
+    }
+    const homophones = this.homophones(text, norm.boundary, region, townForms, cands);
     if (homophones.length > 0) {
       // A name found inside a longer homophone (东坪村 inside 铁长东坪村 ≈ 铁厂东坪村) is part of it.
       for (const [k, c] of cands) if (homophones.some((h) => h.match.start <= c.match.start && h.match.end >= c.match.end && h.match.end - h.match.start > c.match.end - c.match.start)) cands.delete(k);
@@ -412,11 +417,10 @@ export class AddressIndex {
    * Homophone typos (鸡假村 for 鸡贾村): only inside a town the text names without doubt, and only
    * when no village of that town is already named exactly.
    */
-  private homophones(text: string, boundary: Uint8Array, region: Match[], cands: Map<string, Scored>): Scored[] {
+  private homophones(text: string, boundary: Uint8Array, region: Match[], townMatches: Match[], cands: Map<string, Scored>): Scored[] {
     const out: Scored[] = [];
     const searched = new Set<string>();
-    for (const t of region) {
-      if (t.entry.level !== 'town') continue;
+    for (const t of townMatches.slice(0, 6)) {
       let towns = t.entry.codes.filter((c) => this.townVillages.has(c));
       if (towns.length > 1) {
         const counties = new Set(region.filter((o) => o.entry.level === 'county' && o.end <= t.start).flatMap((o) => o.entry.codes));
@@ -424,13 +428,14 @@ export class AddressIndex {
       }
       if (towns.length !== 1) continue;
       const town = towns[0] as string;
-      if (searched.has(town)) continue;
-      searched.add(town);
+      if (searched.has(town + ':' + t.end)) continue;
+      searched.add(town + ':' + t.end);
       // A village of this town is named right after it (or after a separator): no typo to look for.
       // Named after some unknown characters (云雾镇铁长东坪村), the name may be the end of a longer,
       // mistyped one (铁厂东坪村): look.
       if ([...cands.values()].some((c) => c.info.town === town && c.match.start >= t.end && (c.match.start === t.end || boundary[c.match.start] === 1))) continue;
       const codes = this.townVillages.get(town) ?? [];
+      const regionWithTown = region.includes(t) ? region : [...region, t];
       const limit = Math.min(text.length, t.end + 8);
       for (let p = t.end; p < limit; p++) {
         const hits: Scored[] = [];
@@ -456,7 +461,7 @@ export class AddressIndex {
           const marked = text.startsWith(suffix, p + L);
           if (!marked && p !== t.end) continue;
           const m: Match = { start: p, end: p + L + (marked ? suffix.length : 0), entry: { level: 'village', codes: [code], strength: 'homophone', via: 'homophone', outside: false } };
-          const s = this.evaluate(code, m, region, text, boundary);
+          const s = this.evaluate(code, m, regionWithTown, text, boundary);
           if (s) hits.push(s);
         }
         if (hits.length > 0) {
