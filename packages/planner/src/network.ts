@@ -128,7 +128,7 @@ export async function evaluateCurrentRoutes(src: NetworkPlanSource, distance: Di
   const carrierCostFen = days.reduce((a, d) => a + d.costFen, 0);
   return {
     days,
-    totals: { distanceM: days.reduce((a, d) => a + d.distanceM, 0), durationS: days.reduce((a, d) => a + d.durationS, 0), carrierCostFen, busFeeFen: 0, costFen: carrierCostFen, vehicleDays: days.length },
+    totals: { distanceM: days.reduce((a, d) => a + d.distanceM, 0), durationS: days.reduce((a, d) => a + d.durationS, 0), carrierCostFen, busFeeFen: 0, costFen: carrierCostFen, trips: days.length },
   };
 }
 

@@ -359,7 +359,7 @@ export async function planWeek(input: PlanInput): Promise<WeeklyPlan> {
       carrierCostFen,
       busFeeFen,
       costFen: carrierCostFen + busFeeFen,
-      vehicleDays: routes.length,
+      trips: routes.length,
     },
     suggestions: crossOutletSuggestions(ctxs, input),
     warnings,

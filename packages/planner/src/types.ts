@@ -189,7 +189,7 @@ export interface Totals {
   busFeeFen: number;
   costFen: number;
   /** Trips (loops from the outlet) in the week. */
-  vehicleDays: number;
+  trips: number;
 }
 
 export interface Suggestion {

@@ -7,7 +7,7 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.close());
 
-type Totals = { distanceM: number; durationS: number; costFen: number; vehicleDays: number };
+type Totals = { distanceM: number; durationS: number; costFen: number; trips: number };
 type Freq = { villageCode: string; minVisitsPerWeek: number; carrierDays: number[]; busDays: number[]; visitsPerWeek: number; met: boolean; mode: string };
 type Plan = {
   id: string; scope: string; countyCode: string | null; status: string; villages: number; villagesMet: number; busVillages: number; totals: Totals; baseline: Totals;

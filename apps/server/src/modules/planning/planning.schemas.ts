@@ -19,7 +19,7 @@ export const PlanCreate = Type.Object(
   { additionalProperties: false },
 );
 
-export const Totals = Type.Object({ distanceM: Type.Number(), durationS: Type.Number(), carrierCostFen: Type.Number(), busFeeFen: Type.Number(), costFen: Type.Number(), vehicleDays: Type.Integer() });
+export const Totals = Type.Object({ distanceM: Type.Number(), durationS: Type.Number(), carrierCostFen: Type.Number(), busFeeFen: Type.Number(), costFen: Type.Number(), trips: Type.Integer() });
 
 export const PlanSummary = Type.Object({
   id: Type.String(), scope: Type.String(), countyCode: Nullable(Type.String()), status: Type.String(),
@@ -47,7 +47,7 @@ const Suggestion = Type.Object({ kind: Type.String(), villageCode: Type.String()
 
 export const PlanDetail = Type.Object({
     ...PlanSummary.properties,
-    comparison: Type.Object({ distanceM: Change, durationS: Change, costFen: Change, vehicleDays: Change }),
+    comparison: Type.Object({ distanceM: Change, durationS: Change, costFen: Change, trips: Change }),
     days: Type.Array(Type.Object({ day: Weekday, routes: Type.Array(DayRoute), distanceM: Type.Number(), durationS: Type.Number(), stops: Type.Integer() })),
     bus: Type.Array(BusService),
     busLoads: Type.Array(BusLoad),

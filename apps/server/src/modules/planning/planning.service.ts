@@ -149,7 +149,7 @@ export class PlanningService {
         distanceM: change(r.totals.distanceM, r.baseline.distanceM),
         durationS: change(r.totals.durationS, r.baseline.durationS),
         costFen: change(r.totals.costFen, r.baseline.costFen),
-        vehicleDays: change(r.totals.vehicleDays, r.baseline.vehicleDays),
+        trips: change(r.totals.trips, r.baseline.trips),
       },
       days,
       bus: c.bus,
