@@ -49,7 +49,9 @@ describe('web console', () => {
     // Warm the server (first queries, static files) so the figure is the console's, not the JIT's.
     await admin.get('/api/v1/kpi/summary');
     await fetch(`${stack.url}/`);
-    await withSession(admin.token, async ({ page }) => {
+    await withSession(admin.token, async ({ page, context }) => {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable');
       const t0 = Date.now();
       await page.goto(`${stack.url}/dashboard`);
       await page.locator('[data-kpi="villages"] .ant-statistic-content-value').filter({ hasText: /\d/ }).waitFor({ timeout: 30_000 });
@@ -61,8 +63,11 @@ describe('web console', () => {
       const bytes = await page.evaluate(() =>
         (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).reduce((n, r) => n + (r.transferSize || r.encodedBodySize || 0), 0),
       );
+      // Main-thread busy time of the page: what the load costs the browser, whatever else the machine runs.
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const taskMs = Math.round((metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000);
       const load = loadavg()[0]?.toFixed(1) ?? '?';
-      console.log(`[e2e] first load of the dashboard on loopback: ${ms} ms to the first KPI (DOMContentLoaded ${nav.dcl} ms, load ${nav.load} ms, ${Math.round(bytes / 1024)} KiB transferred, machine load average ${load} on ${cpus().length} CPUs); target < 2000 ms`);
+      console.log(`[e2e] first load of the dashboard on loopback: ${ms} ms to the first KPI (DOMContentLoaded ${nav.dcl} ms, load ${nav.load} ms, ${Math.round(bytes / 1024)} KiB transferred, ${taskMs} ms main-thread task time, machine load average ${load} on ${cpus().length} CPUs); target < 2000 ms`);
       expect(ms).toBeLessThan(Number(process.env.E2E_FIRST_LOAD_LIMIT_MS ?? 8000));
     });
   });
@@ -95,6 +100,8 @@ describe('web console', () => {
       await page.getByTestId('side-menu').getByText('Dashboard', { exact: true }).waitFor();
       await card.getByText('Administrative villages').waitFor();
       expect(await page.locator('html').getAttribute('lang')).toBe('en');
+      await page.locator('.ant-select-dropdown').first().waitFor({ state: 'hidden' });
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard-en.png') });
       await page.getByTestId('lang-switch').click();
       await page.locator('.ant-select-item-option').filter({ hasText: '简体中文' }).click();
