@@ -143,7 +143,7 @@ export function labelContent(font: TextFont, d: LabelData, templateName = 'Tpl')
   const L = LAYOUT;
 
   // Header: service, date, reprint mark
-  c.text(d.service ?? '标准快递', 60, L.header.top + 7.5, { sizePt: 10, align: 'right' });
+  c.text(c.wrap(d.service ?? '标准快递', 10, 18, 1)[0] ?? '', 60, L.header.top + 7.5, { sizePt: 10, align: 'right' });
   if (d.reprint) {
     c.fillRect(64, L.header.top + 1, W - M - 65, 9.5);
     c.text('重印 REPRINT', (64 + W - M - 1) / 2, L.header.top + 7.3, { sizePt: 8.5, gray: 1, align: 'center', bold: true });
@@ -153,13 +153,21 @@ export function labelContent(font: TextFont, d: LabelData, templateName = 'Tpl')
 
   // Destination, large, for sorting
   const destRight = d.sortCode ? 66 : W - M - 2;
-  const destSize = c.fitSize(d.destination, destRight - (M + 2), 24, 12);
-  c.text(d.destination, M + 2, L.dest.top + 13.5, { sizePt: destSize, bold: true });
-  if (d.sortCode) {
-    const s = c.fitSize(d.sortCode, W - M - 2 - 68, 22, 10);
-    c.text(d.sortCode, W - M - 2, L.dest.top + 13.5, { sizePt: s, bold: true, align: 'right' });
+  const destW = destRight - (M + 2);
+  const destSize = c.fitSize(d.destination, destW, 24, 14);
+  if (c.widthMm(d.destination, destSize) <= destW) {
+    c.text(d.destination, M + 2, L.dest.top + 13.5, { sizePt: destSize, bold: true });
+  } else {
+    // Too long for one line even at 14 pt: two lines of up to 14 pt.
+    const lines = c.wrap(d.destination, 14, destW, 2);
+    lines.forEach((line, i) => c.text(line, M + 2, L.dest.top + 8 + i * 6.5, { sizePt: 14, bold: true }));
   }
-  if (d.reprint) c.text(d.date, M + 2, L.dest.top + 19, { sizePt: 7 });
+  if (d.sortCode) {
+    const sortW = W - M - 2 - 68;
+    const sc = c.wrap(d.sortCode, c.fitSize(d.sortCode, sortW, 22, 10), sortW, 1)[0] ?? '';
+    c.text(sc, W - M - 2, L.dest.top + 13.5, { sizePt: c.fitSize(sc, sortW, 22, 10), bold: true, align: 'right' });
+  }
+  if (d.reprint) c.text(d.date, M + 2, L.dest.top + 19.5, { sizePt: 7 });
 
   // Code 128: vector bars, quiet zones left empty
   const g = barcodeGeometry(d.waybillNo);
@@ -174,13 +182,15 @@ export function labelContent(font: TextFont, d: LabelData, templateName = 'Tpl')
   // Recipient
   const r = maskedParty(d.recipient);
   const rx = M + 11;
-  c.text(`${r.name}  ${r.phone}`, rx, L.recipient.top + 7.5, { sizePt: 13, bold: true });
+  const rLine = `${r.name}  ${r.phone}`;
+  c.text(rLine, rx, L.recipient.top + 7.5, { sizePt: c.fitSize(rLine, W - M - 2 - rx, 13, 8), bold: true });
   const rLines = c.wrap(r.address, 10, W - M - 2 - rx, 3);
   rLines.forEach((line, i) => c.text(line, rx, L.recipient.top + 13.5 + i * 4.8, { sizePt: 10 }));
 
   // Sender
   const s = maskedParty(d.sender);
-  c.text(`${s.name}  ${s.phone}`, rx, L.sender.top + 6.5, { sizePt: 9 });
+  const sLine = `${s.name}  ${s.phone}`;
+  c.text(sLine, rx, L.sender.top + 6.5, { sizePt: c.fitSize(sLine, W - M - 2 - rx, 9, 6) });
   c.wrap(s.address, 8, W - M - 2 - rx, 2).forEach((line, i) => c.text(line, rx, L.sender.top + 11.5 + i * 3.8, { sizePt: 8 }));
 
   // Contents + QR
@@ -198,7 +208,7 @@ export function labelContent(font: TextFont, d: LabelData, templateName = 'Tpl')
     y += 4.2;
   }
   if (d.orderNo) {
-    c.text(`订单：${d.orderNo}`, M + 2, y, { sizePt: 7.5 });
+    c.wrap(`订单：${d.orderNo}`, 7.5, textW, 1).forEach((line) => c.text(line, M + 2, y, { sizePt: 7.5 }));
     y += 3.6;
   }
   if (d.remark && y < L.contents.bottom - 1.5) c.wrap(`备注：${d.remark}`, 7.5, textW, 1).forEach((line) => c.text(line, M + 2, y, { sizePt: 7.5 }));

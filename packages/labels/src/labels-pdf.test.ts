@@ -68,6 +68,35 @@ describe('thermal label PDF', () => {
   });
 });
 
+describe('labels with extreme data', () => {
+  it('keeps the barcode decodable and its quiet zones blank when every text field is too long', () => {
+    const long = '黔南布依族苗族自治州惠水县好花红镇好花红村'.repeat(4);
+    const d = {
+      ...SAMPLE_LABEL,
+      waybillNo: '95271234567894',
+      destination: '新疆 伊犁哈萨克自治州 察布查尔锡伯自治县',
+      sortCode: 'XJ-0999-ILI-LONG',
+      recipient: { name: '阿卜杜热合曼·买买提明·阿不都拉', phone: '13812345678-1234', address: long, region: '新疆维吾尔自治区伊犁哈萨克自治州察布查尔锡伯自治县' },
+      sender: { name: '惠水县好花红米粉农民专业合作社联合社第一分社', organization: true, phone: '0854-6221234-801', address: long },
+      product: '惠水米粉'.repeat(20),
+      orderNo: 'TB'.padEnd(60, '7'),
+      remark: '易碎'.repeat(40),
+      quantity: 9999,
+      weightG: 49_999,
+      reprint: true,
+    };
+    const pdf = renderLabelsPdfBuffer([d]);
+    const img = rasterize(pdf, 1, 300);
+    expect(decode(img, BarcodeFormat.CODE_128)).toBe(d.waybillNo);
+    const g = barcodeGeometry(d.waybillNo);
+    expect(minInRect(img, 300, g.x - g.quietMm, g.y, g.quietMm - 0.15, g.height)).toBeGreaterThan(200);
+    expect(minInRect(img, 300, g.x + g.width + 0.15, g.y, g.quietMm - 0.15, g.height)).toBeGreaterThan(200);
+    const text = pdfText(pdf).replace(/\s+/g, '');
+    expect(text).not.toContain('13812345678');
+    expect(text).toContain('…');
+  });
+});
+
 describe('A4 sheets', () => {
   it('puts 6 labels on a page, scaled, inside the sheet', () => {
     const pdf = renderLabelsPdfBuffer(Array.from({ length: 7 }, (_, i) => ({ ...SAMPLE_LABEL, waybillNo: `9527000000${String(i).padStart(3, '0')}0` })), { format: 'a4', perSheet: 6 });

@@ -44,6 +44,8 @@ describe('region resolver', () => {
     expect(idx.displayName('522731')).toBe('贵州 黔南 惠水县');
     expect(idx.displayName('110105')).toBe('北京 朝阳区');
     expect(idx.displayName('441900')).toBe('广东 东莞市');
+    expect(idx.displayName('654022')).toBe('新疆 伊犁 察布查尔锡伯自治县');
+    expect(idx.resolve('新疆伊犁州察布查尔县')).toMatchObject({ ok: true, region: { county: { code: '654022' } } });
   });
 });
 

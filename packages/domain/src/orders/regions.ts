@@ -40,12 +40,17 @@ const ETHNIC = [
   '保安', '裕固', '独龙', '赫哲', '门巴', '珞巴', '基诺', '东乡', '高山', '回', '藏', '苗', '彝', '壮', '满', '侗', '瑶',
   '白', '傣', '黎', '佤', '畲', '水', '土', '羌', '怒', '京', '各',
 ];
-const ETHNIC_SUFFIX = new RegExp(`(?:${ETHNIC.join('|')})族$`);
+// 黔南布依族苗族 → 黔南; multi-character names also without 族: 伊犁哈萨克(自治州) → 伊犁.
+const ETHNIC_SUFFIX = new RegExp(`(?:(?:${ETHNIC.filter((e) => e.length > 1).join('|')})族?|(?:${ETHNIC.filter((e) => e.length === 1).join('|')})族)$`);
 const VIRTUAL = new Set(['市辖区', '县', '省直辖县级行政区划', '自治区直辖县级行政区划']);
 
 function stripEthnic(s: string): string {
   let out = s;
-  for (let i = 0; i < 4 && ETHNIC_SUFFIX.test(out); i++) out = out.replace(ETHNIC_SUFFIX, '');
+  for (let i = 0; i < 4 && ETHNIC_SUFFIX.test(out); i++) {
+    const next = out.replace(ETHNIC_SUFFIX, '');
+    if (next.length < 2) break; // 内蒙古 stays 内蒙古
+    out = next;
+  }
   return out;
 }
 
@@ -186,16 +191,26 @@ function matchPrefix(s: string, nodes: Node[], allowShort: boolean, unique?: fal
 function matchPrefix(s: string, nodes: Node[], allowShort: boolean, unique: boolean): { node: Node; length: number } | 'ambiguous' | undefined;
 function matchPrefix(s: string, nodes: Node[], allowShort: boolean, unique = false): { node: Node; length: number } | 'ambiguous' | undefined {
   let best: { node: Node; length: number } | undefined;
+  let bestScore = -1;
   let tie = false;
   for (const n of nodes) {
     for (const a of n.aliases) {
       if (a !== n.name && !allowShort) continue;
       if (!s.startsWith(a)) continue;
-      if (a !== n.name && NEXT_LEVEL_SUFFIX.test(s.slice(a.length))) continue;
-      if (!best || a.length > best.length) {
-        best = { node: n, length: a.length };
+      let len = a.length;
+      if (a !== n.name && NEXT_LEVEL_SUFFIX.test(s.slice(a.length))) {
+        // 察布查尔县 for 察布查尔锡伯自治县: a county's short name with a plain suffix is that county.
+        // Elsewhere the suffix belongs to the next level (吉林市 is not 吉林省 + 市).
+        if (n.level !== 3) continue;
+        len += 1;
+      }
+      // Longer wins; at equal length a written full name beats a short name + suffix (临夏县 vs 临夏市).
+      const score = len * 2 + (a === n.name ? 1 : 0);
+      if (score > bestScore) {
+        best = { node: n, length: len };
+        bestScore = score;
         tie = false;
-      } else if (a.length === best.length && best.node !== n) {
+      } else if (score === bestScore && best?.node !== n) {
         tie = true;
       }
       break; // aliases are longest first
