@@ -400,8 +400,13 @@ export class Genetic {
     const m = this.m;
     let reducing = P.routeMinimisation && m.homogeneous && m.slotFixed[0]! > 0 && m.nC > 1;
     let reduceStart = 0;
+    let reduceStartMs = 0;
     const reduceUntil = t0 + P.reductionTimeShare * (budget.deadline - t0);
     const reduceMaxIt = P.reductionTimeShare * budget.maxIterations;
+    // one attempt at k − 1 vehicles gets at most this share of the budget
+    const attemptMs = 0.25 * (budget.deadline - t0);
+    const attemptIt = Math.min(P.nbIterNoImprovement / 2, 0.25 * budget.maxIterations);
+    let saved: { f: Individual[]; i: Individual[]; pCap: number; pTw: number } | null = null;
     const restartWith = (limit: number): void => {
       this.setFleetLimit(limit);
       this.feasiblePop = [];
@@ -414,21 +419,37 @@ export class Genetic {
       init();
       lastImprove = it;
     };
-    if (reducing && this.best) {
+    const startAttempt = (limit: number): void => {
+      saved = { f: this.feasiblePop, i: this.infeasiblePop, pCap: this.pCap, pTw: this.pTw };
       reduceStart = it;
-      restartWith(this.best.nRoutes - 1);
-    }
-    while (it < budget.maxIterations && !timeUp() && bestCost > budget.targetCost) {
+      reduceStartMs = budget.clock();
+      restartWith(limit);
+    };
+    if (reducing && this.best) startAttempt(this.best.nRoutes - 1);
+        while (it < budget.maxIterations && !timeUp() && bestCost > budget.targetCost) {
       it++;
       if (reducing) {
         const b = this.best;
-        const stop = budget.clock() >= reduceUntil || it >= reduceMaxIt || it - reduceStart > P.nbIterNoImprovement / 2;
+        const now = budget.clock();
+        const stop =
+          now >= reduceUntil || it >= reduceMaxIt || (b !== null && b.nRoutes > this.fleetLimit && (it - reduceStart > attemptIt || now - reduceStartMs > attemptMs));
         if (b && b.nRoutes <= this.fleetLimit && !stop) {
-          reduceStart = it;
-          restartWith(b.nRoutes - 1);
+          startAttempt(b.nRoutes - 1);
         } else if (stop && b) {
+          // back to the best fleet size, with the population that found it
           reducing = false;
-          restartWith(b ? b.nRoutes : m.nSlots);
+          this.setFleetLimit(b.nRoutes);
+          const sv = saved as { f: Individual[]; i: Individual[]; pCap: number; pTw: number } | null;
+          if (sv && b.nRoutes <= this.fleetLimit) {
+            this.feasiblePop = sv.f;
+            this.infeasiblePop = sv.i;
+            this.pCap = sv.pCap;
+            this.pTw = sv.pTw;
+            if (!this.feasiblePop.includes(b)) this.addToPop(b);
+            this.updateFitness(this.feasiblePop);
+            this.updateFitness(this.infeasiblePop);
+            lastImprove = it;
+          } else restartWith(b.nRoutes);
         }
       }
       const a = this.tournament();
