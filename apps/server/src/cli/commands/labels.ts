@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { DomainError } from '@cuntong/domain/errors.ts';
-import { parseOrders, type ParsedOrder, type RejectedRow } from '@cuntong/domain/orders/orders.ts';
+import { HEADER_SYNONYMS, parseOrders, type OrderField, type ParsedOrder, type RejectedRow } from '@cuntong/domain/orders/orders.ts';
 import { regionIndex } from '@cuntong/domain/orders/regions.ts';
 import { allocate, DEFAULT_RANGE } from '@cuntong/domain/waybill/allocator.ts';
 import { DEMO_SENDER, demoOrderRows } from '@cuntong/labels/demo.ts';
@@ -25,6 +25,20 @@ interface LabelsOptions {
   defaultWeight?: string;
   rejects?: string;
   reprint?: boolean;
+  map: string[];
+}
+
+/** --map recipientName=客户 (repeatable): field names as in HEADER_SYNONYMS. */
+function parseMapping(specs: string[]): Partial<Record<OrderField, string>> {
+  const out: Partial<Record<OrderField, string>> = {};
+  for (const spec of specs) {
+    const [field = '', header = ''] = spec.split('=');
+    if (!(field in HEADER_SYNONYMS) || header.trim() === '') {
+      throw new Error(`--map expects FIELD=表头, FIELD one of ${Object.keys(HEADER_SYNONYMS).join(', ')}; got ${spec}`);
+    }
+    out[field as OrderField] = header.trim();
+  }
+  return out;
 }
 
 /** "名称,电话,地址" (or | separated); the address is split into region and detail. */
@@ -83,6 +97,7 @@ export function register(program: Command): void {
     .option('--default-weight <kg>', 'weight for rows without one')
     .option('--rejects <file>', 'write all rejected rows to this CSV')
     .option('--reprint', 'mark every label 重印 REPRINT')
+    .option('--map <field=header>', 'column mapping when auto-detection fails, e.g. --map recipientName=客户 (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action(async (opts: LabelsOptions) => {
       if (!opts.orders === !opts.demo) throw new Error('give exactly one of --orders FILE or --demo N');
       if (!['pdf', 'a4', 'zpl'].includes(opts.format)) throw new Error(`--format must be pdf, a4 or zpl, not ${opts.format}`);
@@ -91,7 +106,10 @@ export function register(program: Command): void {
       const date = opts.date ?? todayCn();
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error('--date must be YYYY-MM-DD');
       const sender = opts.sender ? parseSender(opts.sender) : DEMO_SENDER;
-      const parseOpts = opts.defaultWeight ? { defaultWeightG: Math.round(Number(opts.defaultWeight) * 1000) } : {};
+      const parseOpts = {
+        ...(opts.defaultWeight ? { defaultWeightG: Math.round(Number(opts.defaultWeight) * 1000) } : {}),
+        ...(opts.map.length > 0 ? { explicitMapping: parseMapping(opts.map) } : {}),
+      };
       const t0 = performance.now();
 
       let orders: ParsedOrder[];
