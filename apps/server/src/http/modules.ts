@@ -6,7 +6,8 @@ import mapRoutes from '../modules/map/map.routes.ts';
 import planningRoutes from '../modules/planning/planning.routes.ts';
 import addressRoutes from '../modules/address/address.routes.ts';
 import parcelsRoutes from '../modules/parcels/parcels.routes.ts';
+import outboundRoutes from '../modules/outbound/outbound.routes.ts';
 import type { RouteModule } from './context.ts';
 
 /** Every module's routes, registered in this order. Add a module by adding a line. */
-export const MODULES: RouteModule[] = [authRoutes, divisionRoutes, networkRoutes, kpiRoutes, mapRoutes, addressRoutes, parcelsRoutes, planningRoutes];
+export const MODULES: RouteModule[] = [authRoutes, divisionRoutes, networkRoutes, kpiRoutes, mapRoutes, addressRoutes, parcelsRoutes, planningRoutes, outboundRoutes];
