@@ -39,7 +39,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       body jsonb NOT NULL,
       valid_from timestamptz NOT NULL,
       superseded_at timestamptz,
-      superseded_by text REFERENCES tariff_versions(version),
+      superseded_by text,
       created_by text,
       created_at timestamptz NOT NULL DEFAULT now()
     );
