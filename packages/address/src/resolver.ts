@@ -90,7 +90,6 @@ function isStreetAfter(text: string, at: number): boolean {
   return false;
 }
 const LEVEL_RANK: Record<DivisionLevel, number> = { province: 0, prefecture: 1, county: 2, town: 3, village: 4 };
-const HAN = /^[\u3400-\u9fff]$/;
 /** Han characters ending in 村 / 社区 (an unknown village name): 动坪村, 一民社区. */
 const UNKNOWN_NAME_AFTER = /^[\u3400-\u9fff]{1,3}(?:村|社区)/;
 const HAN_RUN = /^[\u3400-\u9fff]+$/;
@@ -260,28 +259,25 @@ export class AddressIndex {
     outside = outside.filter((o) => !region.some((r) => r.start <= o.start && r.end >= o.end && r.end - r.start >= o.end - o.start));
 
     const cands = new Map<string, Scored>();
-    const consider = (s: Scored | undefined) => {
-      if (!s) return;
-      const prev = cands.get(s.info.ref.code);
-      if (!prev || s.score > prev.score) cands.set(s.info.ref.code, s);
-    };
     for (const m of region) {
       if (m.entry.level !== 'village') continue;
-      for (const code of m.entry.codes) consider(this.evaluate(code, m, region, text, norm.boundary));
+      for (const code of m.entry.codes) consider(cands, this.evaluate(code, m, region, text, norm.boundary));
     }
-    // Shorter forms of a named town count as starting points too (濛江街道办坡村: 濛江街道 + 办坡村 ≈ 半坡村).
-    const townForms = region.filter((m) => m.entry.level === 'town');
-    for (const f of found) {
-      if (f.entry.level === 'town' && !f.entry.outside && townForms.some((t) => t.start === f.start && t.end > f.end && t.entry.codes.some((c) => f.entry.codes.includes(c)))) townForms.push(f);
-    }
-    const homophones = this.homophones(text, norm.boundary, region, townForms, cands);
-    if (homophones.length > 0) {
-      // A name found inside a longer homophone (东坪村 inside 铁长东坪村 ≈ 铁厂东坪村) is part of it.
-      for (const [k, c] of cands) if (homophones.some((h) => h.match.start <= c.match.start && h.match.end >= c.match.end && h.match.end - h.match.start > c.match.end - c.match.start)) cands.delete(k);
-      for (const s of homophones) consider(s);
+    if (this.needsHomophones(region, cands, norm.boundary)) {
+      // Shorter forms of a named town count as starting points too (濛江街道办坡村: 濛江街道 + 办坡村 ≈ 半坡村).
+      const townForms = region.filter((m) => m.entry.level === 'town');
+      for (const f of found) {
+        if (f.entry.level === 'town' && !f.entry.outside && townForms.some((t) => t.start === f.start && t.end > f.end && t.entry.codes.some((c) => f.entry.codes.includes(c)))) townForms.push(f);
+      }
+      const homophones = this.homophones(text, norm.boundary, region, townForms, cands);
+      if (homophones.length > 0) {
+        // A name found inside a longer homophone (东坪村 inside 铁长东坪村 ≈ 铁厂东坪村) is part of it.
+        for (const [k, c] of cands) if (homophones.some((h) => h.match.start <= c.match.start && h.match.end >= c.match.end && h.match.end - h.match.start > c.match.end - c.match.start)) cands.delete(k);
+        for (const s of homophones) consider(cands, s);
+      }
     }
 
-    const order = (a: Scored, b: Scored) => b.score - a.score || (a.info.ref.code < b.info.ref.code ? -1 : 1);
+    const order = byScore;
     const ranked = [...cands.values()].sort(order);
     // Names that differ only in script (迴龙村 and 回龙村 are both 回龙村 once simplified): when the
     // text carries exactly one of the official spellings, that one is meant.
@@ -417,9 +413,34 @@ export class AddressIndex {
    * Homophone typos (鸡假村 for 鸡贾村): only inside a town the text names without doubt, and only
    * when no village of that town is already named exactly.
    */
+  /** Some named town has no village of its own named right after it (or after a separator). */
+  private needsHomophones(region: Match[], cands: Map<string, Scored>, boundary: Uint8Array): boolean {
+    for (const t of region) {
+      if (t.entry.level !== 'town') continue;
+      let covered = false;
+      for (const c of cands.values()) {
+        const st = c.match.start;
+        if (st >= t.end && (st === t.end || boundary[st] === 1) && t.entry.codes.includes(c.info.town)) { covered = true; break; }
+      }
+      if (!covered) return true;
+    }
+    return false;
+  }
+
   private homophones(text: string, boundary: Uint8Array, region: Match[], townMatches: Match[], cands: Map<string, Scored>): Scored[] {
     const out: Scored[] = [];
     const searched = new Set<string>();
+    // Usual toneless reading of each Han character of the text, computed on demand.
+    const pys: Array<string | undefined | null> = [];
+    const pyAt = (p: number): string | undefined => {
+      let v = pys[p];
+      if (v === undefined) {
+        const c = text.charCodeAt(p);
+        v = (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) ? charPrimaryPinyin(text[p] as string) : null;
+        pys[p] = v;
+      }
+      return v ?? undefined;
+    };
     for (const t of townMatches.slice(0, 6)) {
       let towns = t.entry.codes.filter((c) => this.townVillages.has(c));
       if (towns.length > 1) {
@@ -439,27 +460,27 @@ export class AddressIndex {
       const limit = Math.min(text.length, t.end + 8);
       for (let p = t.end; p < limit; p++) {
         const hits: Scored[] = [];
+        const first = pyAt(p);
+        if (first === undefined) continue;
         for (const code of codes) {
           const v = this.villages.get(code);
           if (!v) continue;
-          v.keys ??= Array.from({ length: v.base.length }, (_, k) => charPinyin(v.base[k] as string));
-          const L = v.keys.length;
-          if (L === 0) continue;
-          if (p + L > text.length) continue;
-          const seg = text.slice(p, p + L);
-          if (seg === v.base) continue;
-          let ok = true;
-          for (let k = 0; k < L && ok; k++) {
-            const ch = seg[k] as string;
-            if (!HAN.test(ch)) { ok = false; break; }
-            // The typed character by its usual reading, the village's by any of its readings
-            // (鸡假 for 鸡贾: jia; not 麻万 for 麻抹 through the rare reading mo of 万).
-            ok = (v.keys[k] as string[]).includes(charPrimaryPinyin(ch));
-          }
-          if (!ok) continue;
+          const L = v.base.length;
+          if (L === 0 || p + L > text.length) continue;
+          // Away from the town, only a name followed by its 村 / 社区 is looked at.
           const suffix = v.ref.name.endsWith('社区') ? '社区' : '村';
           const marked = text.startsWith(suffix, p + L);
           if (!marked && p !== t.end) continue;
+          v.keys ??= Array.from({ length: L }, (_, k) => charPinyin(v.base[k] as string));
+          // The typed character by its usual reading, the village's by any of its readings
+          // (鸡假 for 鸡贾: jia; not 麻万 for 麻抹 through the rare reading mo of 万).
+          if (!(v.keys[0] as string[]).includes(first)) continue;
+          let ok = true;
+          for (let k = 1; k < L && ok; k++) {
+            const py = pyAt(p + k);
+            ok = py !== undefined && (v.keys[k] as string[]).includes(py);
+          }
+          if (!ok || text.startsWith(v.base, p)) continue;
           const m: Match = { start: p, end: p + L + (marked ? suffix.length : 0), entry: { level: 'village', codes: [code], strength: 'homophone', via: 'homophone', outside: false } };
           const s = this.evaluate(code, m, regionWithTown, text, boundary);
           if (s) hits.push(s);
@@ -508,6 +529,16 @@ interface Scored {
   conflict: boolean;
   /** The text names an in-region county or prefecture of this chain. */
   regional: boolean;
+}
+
+function consider(cands: Map<string, Scored>, s: Scored | undefined): void {
+  if (!s) return;
+  const prev = cands.get(s.info.ref.code);
+  if (!prev || s.score > prev.score) cands.set(s.info.ref.code, s);
+}
+
+function byScore(a: Scored, b: Scored): number {
+  return b.score - a.score || (a.info.ref.code < b.info.ref.code ? -1 : 1);
 }
 
 function isRegionalAdmin(m: Match): boolean {
