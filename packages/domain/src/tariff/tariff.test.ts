@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DomainError } from '../errors.ts';
-import { chargeableWeightG, DEFAULT_TARIFF, quote, validateTariff, volumetricWeightG, zoneFor, type ContractPrice } from './tariff.ts';
+import { chargeableWeightG, DEFAULT_TARIFF, quote, selectTariff, validateTariff, volumetricWeightG, zoneFor, type ContractPrice } from './tariff.ts';
 
 const DUYUN = '522701';
 const SHENZHEN_NANSHAN = '440305';
@@ -110,5 +110,17 @@ describe('contract prices', () => {
 
   it('refuses a contract outside its validity', () => {
     expect(() => quote(DEFAULT_TARIFF, { destinationCode: DUYUN, weightG: 1000, contract, date: '2027-01-01' })).toThrow(/not valid/);
+  });
+});
+
+describe('selectTariff', () => {
+  it('takes the most specific origin', () => {
+    const prefecture = { ...DEFAULT_TARIFF, version: 'qn', originCode: '5227' };
+    const county = { ...DEFAULT_TARIFF, version: 'huishui', originCode: '522731' };
+    const province = { ...DEFAULT_TARIFF, version: 'gz', originCode: '52' };
+    expect(selectTariff([province, prefecture, county], '522731').version).toBe('huishui');
+    expect(selectTariff([province, prefecture, county], '522701').version).toBe('qn');
+    expect(selectTariff([province, prefecture, county], '520102').version).toBe('gz');
+    expect(() => selectTariff([county], '510104')).toThrow(/no tariff/);
   });
 });

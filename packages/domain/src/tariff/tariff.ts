@@ -168,6 +168,19 @@ export function quote(tariff: Tariff, input: QuoteInput): Quote {
   };
 }
 
+/**
+ * The tariff for a shipping county: the one whose originCode is the longest prefix of the county
+ * code (a county tariff beats its prefecture's, which beats its province's).
+ */
+export function selectTariff(tariffs: readonly Tariff[], originCounty: string): Tariff {
+  let best: Tariff | undefined;
+  for (const t of tariffs) {
+    if (originCounty.startsWith(t.originCode) && (!best || t.originCode.length > best.originCode.length)) best = t;
+  }
+  if (!best) throw invalid('tariff.origin_not_configured', `no tariff ships from ${originCounty}`);
+  return best;
+}
+
 /** Checks a tariff: every province in at most one zone, positive steps. */
 export function validateTariff(t: Tariff): void {
   const seen = new Map<string, string>();
