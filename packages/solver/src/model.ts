@@ -209,11 +209,13 @@ export function compileModel(problem: Problem, granularity = 20): Model {
   const T0 = times[0]!;
   const G = Math.min(granularity, nC - 1);
   const neighbours: Int32Array[] = [];
-  const prox = new Float64Array(nC);
-  const order = new Int32Array(nC);
+  const topD = new Float64Array(Math.max(1, G));
+  const topI = new Int32Array(Math.max(1, G));
   for (let a = 0; a < nC; a++) {
     const i = clients[a]!;
+    let cnt = 0;
     for (let b = 0; b < nC; b++) {
+      if (b === a) continue;
       const j = clients[b]!;
       let p = dist[i * N + j] as number;
       if (hasTime) {
@@ -226,11 +228,19 @@ export function compileModel(problem: Problem, granularity = 20): Model {
         const tw2 = Math.max((early[j] as number) + (service[j] as number) + t2 - (late[i] as number), 0);
         p = Math.min(p, (dist[j * N + i] as number) + 0.2 * wait2 + tw2);
       }
-      prox[b] = a === b ? Infinity : p;
-      order[b] = b;
+      // keep the G smallest (ties: lower index first) by insertion
+      if (cnt < G) cnt++;
+      else if (p >= (topD[G - 1] as number)) continue;
+      let k = cnt - 1;
+      while (k > 0 && (topD[k - 1] as number) > p) {
+        topD[k] = topD[k - 1] as number;
+        topI[k] = topI[k - 1] as number;
+        k--;
+      }
+      topD[k] = p;
+      topI[k] = b;
     }
-    const ord = Array.from(order).sort((x, y) => (prox[x] as number) - (prox[y] as number) || x - y);
-    neighbours.push(Int32Array.from(ord.slice(0, Math.max(0, G))));
+    neighbours.push(topI.slice(0, cnt));
   }
 
   let angle: Float64Array | null = null;
