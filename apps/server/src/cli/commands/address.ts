@@ -27,6 +27,11 @@ export function register(program: Command): void {
       if (!opts.file) process.stdin.setEncoding('utf8');
       const rl = createInterface({ input, crlfDelay: Infinity });
       const out = process.stdout;
+      // A closed pipe (… | head) ends the command quietly.
+      out.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(0);
+        throw err;
+      });
       let buf = '';
       const flush = async () => {
         if (buf.length === 0) return;
