@@ -206,6 +206,45 @@ export class LocalSearch {
     this.nbMoves = 0;
   }
 
+  /**
+   * Test hook: largest difference between the incrementally maintained route costs and a fresh
+   * forward evaluation of every route (distance, load and time-warp segments from scratch).
+   */
+  maxCostDrift(): number {
+    let worst = 0;
+    for (let r = 0; r < this.nR; r++) {
+      const N = this.N;
+      const T = this.rTime[r]!;
+      let C = 0;
+      let Q = 0;
+      let sD = 0;
+      let sTW = 0;
+      let sE = this.e[this.startOf(r)]!;
+      let sL = this.l[this.startOf(r)]!;
+      let last = this.startOf(r);
+      let nb = 0;
+      for (let x = this.next[last]!; ; x = this.next[x]!) {
+        const k = this.loc[last]! * N + this.loc[x]!;
+        C += this.dist[k]!;
+        Q += this.q[x]!;
+        const t = T[k]!;
+        const delta = sD - sTW + t;
+        const dWT = Math.max(this.e[x]! - delta - sL, 0);
+        const dTW = Math.max(sE + delta - this.l[x]!, 0);
+        sD += this.sv[x]! + t + dWT;
+        sTW += dTW;
+        sE = Math.max(this.e[x]! - delta, sE) - dWT;
+        sL = Math.min(this.l[x]! - delta, sL) + dTW;
+        last = x;
+        if (x === this.endOf(r)) break;
+        nb++;
+      }
+      const exact = this.costOf(r, C, Q, sD, sTW, nb);
+      worst = Math.max(worst, Math.abs(exact - this.rCost[r]!));
+    }
+    return worst;
+  }
+
   /** Writes the routes back (client ids per slot). */
   exportRoutes(): Int32Array[] {
     const out: Int32Array[] = [];

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkSolution, readCvrplib, readSolomon, Rng, solve, solveParallel, type Problem, type VehicleType } from './index.ts';
+import { compileModel } from './model.ts';
+import { LocalSearch } from './localsearch.ts';
+import { Splitter } from './split.ts';
+import { createShared, islandExchange } from './island.ts';
+import type { Individual } from './genetic.ts';
 
 interface GenOptions {
   n: number;
@@ -79,6 +84,46 @@ describe('solver feasibility on random instances (independent checker)', () => {
       }
     });
   }
+});
+
+describe('local search bookkeeping', () => {
+  it('keeps incremental route costs equal to a fresh evaluation after every search', () => {
+    for (const o of [{ n: 60, tw: true }, { n: 60 }, { n: 50, tw: true, depots: 2, maxDuration: true }]) {
+      const p = randomProblem({ ...o, seed: 5 });
+      const m = compileModel(p);
+      const rng = new Rng(9);
+      const ls = new LocalSearch(m, rng);
+      const split = new Splitter(m);
+      for (let round = 0; round < 5; round++) {
+        const giant = new Int32Array(m.nC).map((_, i) => i);
+        rng.shuffle(giant);
+        const b = split.split(giant, 10, 3, m.nSlots);
+        const routes: Int32Array[] = [];
+        for (let r = 0; r + 1 < b.length; r++) routes.push(giant.slice(b[r]!, b[r + 1]!));
+        ls.load(routes);
+        ls.run(10 * (round + 1), 3 * (round + 1));
+        expect(ls.maxCostDrift()).toBeLessThan(1e-6);
+        const out = ls.exportRoutes();
+        const seen = new Set<number>();
+        for (const r of out) for (const c of r) seen.add(c);
+        expect(seen.size).toBe(m.nC);
+      }
+    }
+  });
+});
+
+describe('island exchange', () => {
+  it('publishes a better solution and hands it to the other island once', () => {
+    const sab = createShared(4);
+    const a = islandExchange(sab);
+    const b = islandExchange(sab);
+    const ind = (cost: number, giant: number[]): Individual => ({ cost, giant: Int32Array.from(giant) }) as unknown as Individual;
+    expect(a(ind(100, [0, 1, 2, 3]))).toBeNull();
+    expect(b(ind(120, [3, 2, 1, 0]))?.map((g) => Array.from(g))).toEqual([[0, 1, 2, 3]]);
+    expect(b(ind(120, [3, 2, 1, 0]))).toBeNull();
+    expect(b(ind(90, [1, 0, 2, 3]))).toBeNull();
+    expect(a(ind(100, [0, 1, 2, 3]))?.map((g) => Array.from(g))).toEqual([[1, 0, 2, 3]]);
+  });
 });
 
 describe('infeasibility is data', () => {
