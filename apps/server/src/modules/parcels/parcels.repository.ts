@@ -55,23 +55,55 @@ export interface NewParcel {
   address_candidates: string; weight_g: number; pieces: number; service: string; cod_fen: number; status: string; status_at: Date; created_at: Date;
 }
 
+/**
+ * Multi-row insert as one statement with one array parameter per column (INSERT … SELECT FROM
+ * unnest(…)): far fewer parameters to bind than VALUES lists, on PGlite as on PostgreSQL.
+ */
+async function insertUnnest<R extends object>(db: Db, table: string, cols: Array<[keyof R & string, string]>, rows: R[], suffix = sql``, returning?: string[]) {
+  const out: Array<Record<string, unknown>> = [];
+  for (const c of chunks(rows, 5000)) {
+    const arrays = cols.map(([name, type]) => sql`${c.map((r) => { const v = (r as Record<string, unknown>)[name]; return v instanceof Date ? v.toISOString() : (v ?? null); })}::${sql.raw(type)}[]`);
+    const q = sql<Record<string, unknown>>`INSERT INTO ${sql.table(table)} (${sql.join(cols.map(([n]) => sql.ref(n)))}) SELECT * FROM unnest(${sql.join(arrays)}) ${suffix}${returning ? sql` RETURNING ${sql.join(returning.map((r) => sql.ref(r)))}` : sql``}`;
+    const r = await q.execute(db);
+    out.push(...r.rows);
+  }
+  return out;
+}
+
+const PARCEL_COLS: Array<[keyof NewParcel, string]> = [
+  ['id', 'text'], ['partner_code', 'text'], ['waybill_no', 'text'], ['manifest_id', 'text'], ['outlet_id', 'text'], ['county_code', 'text'],
+  ['recipient_name_enc', 'text'], ['recipient_name_masked', 'text'], ['phone_enc', 'text'], ['phone_hmac', 'text'], ['phone_masked', 'text'],
+  ['address_enc', 'text'], ['address_masked', 'text'], ['village_code', 'text'], ['address_status', 'text'], ['address_confidence', 'float8'],
+  ['address_candidates', 'jsonb'], ['weight_g', 'int4'], ['pieces', 'int4'], ['service', 'text'], ['cod_fen', 'int4'], ['status', 'text'], ['status_at', 'timestamptz'], ['created_at', 'timestamptz'],
+];
+
 /** Inserts parcels; the ones whose (partner, waybill) already exists are skipped. Returns the inserted. */
 export async function insertParcels(db: Db, rows: NewParcel[]): Promise<Array<{ id: string; waybill_no: string }>> {
-  const out: Array<{ id: string; waybill_no: string }> = [];
-  for (const c of chunks(rows)) {
-    const r = await db.insertInto('parcels').values(c).onConflict((oc) => oc.columns(['partner_code', 'waybill_no']).doNothing()).returning(['id', 'waybill_no']).execute();
-    out.push(...r);
+  const r = await insertUnnest(db, 'parcels', PARCEL_COLS, rows, sql`ON CONFLICT (partner_code, waybill_no) DO NOTHING`, ['id', 'waybill_no']);
+  return r as Array<{ id: string; waybill_no: string }>;
+}
+
+/** Waybills of a partner that are already parcels (duplicates skip resolution and encryption). */
+export async function existingWaybills(db: Db, partnerCode: string, waybills: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const c of chunks(waybills, 5000)) {
+    const r = await sql<{ waybill_no: string }>`SELECT waybill_no FROM parcels WHERE partner_code = ${partnerCode} AND waybill_no = ANY(${c}::text[])`.execute(db);
+    for (const x of r.rows) out.add(x.waybill_no);
   }
   return out;
 }
 
 export interface NewEvent { event_id: string; parcel_id: string; type: string; event_time: Date; recorded_at: Date; actor_id: string | null; body_hash: string; payload: string }
+const EVENT_COLS: Array<[keyof NewEvent, string]> = [['event_id', 'text'], ['parcel_id', 'text'], ['type', 'text'], ['event_time', 'timestamptz'], ['recorded_at', 'timestamptz'], ['actor_id', 'text'], ['body_hash', 'text'], ['payload', 'jsonb']];
 export async function insertEvents(db: Db, rows: NewEvent[]) {
-  for (const c of chunks(rows)) await db.insertInto('parcel_events').values(c).execute();
+  if (rows.length === 1) await db.insertInto('parcel_events').values(rows).execute();
+  else if (rows.length > 1) await insertUnnest(db, 'parcel_events', EVENT_COLS, rows);
 }
 export interface NewOutbox { message_id: string; topic: string; partner_code: string | null; parcel_id: string | null; dedupe_key: string; payload: string; created_at: Date }
+const OUTBOX_COLS: Array<[keyof NewOutbox, string]> = [['message_id', 'text'], ['topic', 'text'], ['partner_code', 'text'], ['parcel_id', 'text'], ['dedupe_key', 'text'], ['payload', 'jsonb'], ['created_at', 'timestamptz']];
 export async function insertOutbox(db: Db, rows: NewOutbox[]) {
-  for (const c of chunks(rows)) await db.insertInto('outbox').values(c).onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
+  if (rows.length === 0) return;
+  await insertUnnest(db, 'outbox', OUTBOX_COLS, rows, sql`ON CONFLICT (dedupe_key) DO NOTHING`);
 }
 
 export async function getParcel(db: Db, id: string) {

@@ -133,7 +133,10 @@ export class ParcelsService {
     const idx = await this.addressIndex();
     const now = this.clock();
     const manifestId = newId('mft');
-    const rows: repo.NewParcel[] = valid.map((v) => {
+    // Known waybills are duplicates: no need to resolve or encrypt them again.
+    const known = await repo.existingWaybills(this.db, req.partnerCode, valid.map((v) => v.waybillNo));
+    const fresh = valid.filter((v) => !known.has(v.waybillNo));
+    const rows: repo.NewParcel[] = fresh.map((v) => {
       const r = this.resolveStatus(idx.resolve(v.address));
       return {
         id: newId('pcl'), partner_code: req.partnerCode, waybill_no: v.waybillNo, manifest_id: manifestId, outlet_id: outlet.id, county_code: outlet.county_code,
@@ -154,20 +157,24 @@ export class ParcelsService {
             throw new ReplaySignal(await this.lookupIdempotency(owner, idem.key, idem.requestHash, tx));
           }
         }
-        await repo.insertManifest(tx, { id: manifestId, partner_code: req.partnerCode, outlet_id: outlet.id, county_code: outlet.county_code, source: req.source, file_hash: req.fileHash ?? null, parcel_count: rows.length, accepted: 0, duplicates: 0, created_by: p.id, created_at: now });
+        await repo.insertManifest(tx, { id: manifestId, partner_code: req.partnerCode, outlet_id: outlet.id, county_code: outlet.county_code, source: req.source, file_hash: req.fileHash ?? null, parcel_count: valid.length, accepted: 0, duplicates: 0, created_by: p.id, created_at: now });
         const inserted = await repo.insertParcels(tx, rows);
         const insertedIds = new Map(inserted.map((x) => [x.waybill_no, x.id]));
         const accepted = rows.filter((r) => insertedIds.get(r.waybill_no) === r.id);
         await repo.insertEvents(tx, accepted.map((r) => ({ event_id: `${r.id}.manifest`, parcel_id: r.id, type: 'manifest_received', event_time: now, recorded_at: now, actor_id: p.id, body_hash: '-', payload: JSON.stringify({ manifestId }) })));
         await repo.insertOutbox(tx, accepted.map((r) => this.statusMessage({ id: r.id, partner_code: r.partner_code, waybill_no: r.waybill_no }, null, 'manifested', { eventId: `${r.id}.manifest`, type: 'manifest_received', eventTime: now.toISOString() }, now)));
-        await repo.setManifestCounts(tx, manifestId, accepted.length, rows.length - accepted.length);
-        await appendAudit(tx, p, { action: 'manifest.ingest', objectType: 'manifest', objectId: manifestId, detail: { partner: req.partnerCode, outlet: req.outletCode, source: req.source, parcels: rows.length, accepted: accepted.length } }, now);
+        await repo.setManifestCounts(tx, manifestId, accepted.length, valid.length - accepted.length);
+        await appendAudit(tx, p, { action: 'manifest.ingest', objectType: 'manifest', objectId: manifestId, detail: { partner: req.partnerCode, outlet: req.outletCode, source: req.source, parcels: valid.length, accepted: accepted.length } }, now);
+        const byWaybill = new Map(rows.map((r) => [r.waybill_no, r]));
         const body: ManifestResult = {
           manifestId,
           accepted: accepted.length,
-          duplicates: rows.length - accepted.length,
+          duplicates: valid.length - accepted.length,
           addressExceptions: accepted.filter((r) => QUEUE.has(r.address_status)).length,
-          parcels: rows.map((r) => (insertedIds.get(r.waybill_no) === r.id ? { waybillNo: r.waybill_no, parcelId: r.id, result: 'accepted' as const, addressStatus: r.address_status } : { waybillNo: r.waybill_no, parcelId: null, result: 'duplicate' as const })),
+          parcels: valid.map((v) => {
+            const r = byWaybill.get(v.waybillNo);
+            return r && insertedIds.get(r.waybill_no) === r.id ? { waybillNo: r.waybill_no, parcelId: r.id, result: 'accepted' as const, addressStatus: r.address_status } : { waybillNo: v.waybillNo, parcelId: null, result: 'duplicate' as const };
+          }),
         };
         const status = accepted.length > 0 ? 201 : 200;
         if (idem) await repo.completeIdempotency(tx, owner, idem.key, status, body);
