@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { DomainError } from '@cuntong/domain/errors.ts';
-import { decodeText, readOrderFile, readOrders } from './orders-file.ts';
+import { decodeText, readOrderFile, readOrders, zipUncompressedSize } from './orders-file.ts';
 import { demoOrderRows } from '../demo.ts';
 
 async function xlsx(rows: unknown[][]): Promise<Buffer> {
@@ -77,6 +77,20 @@ describe('readOrderFile / readOrders', () => {
     const brokenZip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(1000, 7)]);
     expect((await rejection(readOrderFile(brokenZip, 'orders.xlsx'))).code).toBe('orders.file_unreadable');
     expect((await rejection(readOrderFile(Buffer.alloc(0), 'empty.csv'))).code).toBe('orders.file_empty');
+  });
+
+  it('rejects a workbook that would inflate beyond the limit before exceljs reads it (zip bomb guard)', async () => {
+    const buf = await xlsx([HEADER, ['A1', '张三', '13900000000', '贵州省都匀市文峰路1号', '毛尖', 1, 0.5]]);
+    const real = zipUncompressedSize(buf);
+    expect(real).toBeGreaterThan(buf.length); // xml compresses
+    const e = await rejection(readOrderFile(buf, 'bomb.xlsx', { maxUncompressedBytes: (real ?? 0) - 1 }));
+    expect(e.kind).toBe('too_large');
+    // Declared sizes are what counts: patch one entry to claim 4 GB.
+    const patched = Buffer.from(buf);
+    const cd = patched.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    patched.writeUInt32LE(0xfffffff0, cd + 24);
+    expect((await rejection(readOrderFile(patched, 'bomb.xlsx'))).code).toBe('orders.file_too_large');
+    expect((await readOrderFile(buf, 'ok.xlsx')).rows).toHaveLength(2);
   });
 
   it('parses a generated demo export with errors mixed in', async () => {

@@ -9,6 +9,9 @@
  *   orders.file_not_workbook            not an .xlsx workbook / not a text CSV (e.g. random bytes named .xlsx)
  *   orders.file_old_excel               legacy .xls (BIFF) or an encrypted workbook
  *   orders.file_unreadable              a zip that exceljs cannot read as a workbook
+ *   orders.file_too_large (too_large)   a workbook that would inflate to more than
+ *                                       `maxUncompressedBytes` (default 200 MB; a zip bomb guard,
+ *                                       read from the zip's central directory before exceljs runs)
  *   orders.file_empty                   no rows at all
  *   orders.too_many_rows                more than `maxRows` rows
  *   orders.columns_missing              (from readOrders) required columns not found
@@ -20,12 +23,42 @@ import { parseOrders, type ParseOrdersOptions, type ParseOrdersResult, type RawT
 
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_MAX_ROWS = 100_000;
+export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024;
 
 export interface ReadOrderFileOptions {
   maxBytes?: number;
   maxRows?: number;
   /** Worksheet name or 1-based index; default the first worksheet. */
   sheet?: string | number;
+  maxUncompressedBytes?: number;
+}
+
+/**
+ * Sum of the uncompressed sizes declared in a zip's central directory, or null when the directory
+ * cannot be read. ZIP64 entries (sizes of 0xFFFFFFFF) count as infinite.
+ */
+export function zipUncompressedSize(buf: Uint8Array): number | null {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const minEocd = Math.max(0, buf.length - 65_557);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= minEocd; i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return null;
+  const entries = view.getUint16(eocd + 10, true);
+  let p = view.getUint32(eocd + 16, true);
+  let total = 0;
+  for (let n = 0; n < entries; n++) {
+    if (p + 46 > buf.length || view.getUint32(p, true) !== 0x02014b50) return null;
+    const size = view.getUint32(p + 24, true);
+    if (size === 0xffffffff) return Number.POSITIVE_INFINITY;
+    total += size;
+    p += 46 + view.getUint16(p + 28, true) + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
+  }
+  return total;
 }
 
 export type OrderFileKind = 'xlsx' | 'csv';
@@ -79,6 +112,11 @@ export async function readOrderFile(buffer: Buffer, filename: string, opts: Read
   const kind = detectKind(buffer, filename);
   const rows: RawTable['rows'] = [];
   if (kind === 'xlsx') {
+    const inflated = zipUncompressedSize(buffer);
+    const maxInflated = opts.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
+    if (inflated !== null && inflated > maxInflated) {
+      throw new DomainError('too_large', 'orders.file_too_large', `${filename}：工作簿解压后超过 ${(maxInflated / 1048576).toFixed(0)} MB，请分批导入`);
+    }
     const wb = new ExcelJS.Workbook();
     try {
       await wb.xlsx.load(buffer as unknown as ArrayBuffer);
