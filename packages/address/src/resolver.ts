@@ -13,7 +13,7 @@ import type { DivisionExtract, DivisionLevel } from '@cuntong/domain/divisions/d
 import { countyForms, prefectureForms, provinceForms, townForms, villageForms, type NameForms } from './names.ts';
 import { normalizeAddress, normalizeName, normalizeText, type Normalized } from './normalize.ts';
 import { charPinyin, charPrimaryPinyin } from './pinyin.ts';
-import type { LearnedAlias, MatchSpan, MatchVia, NationalNames, RankedCandidate, Resolution, VillageRef } from './types.ts';
+import type { LearnedAlias, MatchSpan, MatchVia, NationalNames, Resolution, VillageRef } from './types.ts';
 
 type Strength = 'marked' | 'bare' | 'homophone';
 
