@@ -34,7 +34,16 @@ export function ensureWebBuild(): Promise<{ distDir: string; built: boolean }> {
   pending ??= (async () => {
     if (!webBuildIsStale()) return { distDir, built: false };
     const { build } = await import('vite');
-    await build({ configFile, logLevel: 'warn' });
+    // Always a production bundle: under vitest NODE_ENV is "test", and Vite would then bundle
+    // React's development build (several times slower to render).
+    const saved = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile, mode: 'production', logLevel: 'warn' });
+    } finally {
+      if (saved === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = saved;
+    }
     return { distDir, built: true };
   })().finally(() => {
     pending = undefined;
