@@ -19,11 +19,14 @@ export interface Gray {
   data: Uint8ClampedArray;
 }
 
-export function rasterize(pdf: Uint8Array, page: number, dpi = 300): Gray {
+/** Renders one page; `area` (mm from the top-left) renders only that part. */
+export function rasterize(pdf: Uint8Array, page: number, dpi = 300, area?: { x: number; y: number; w: number; h: number }): Gray {
   const dir = mkdtempSync(join(tmpdir(), 'cuntong-labels-'));
   try {
     writeFileSync(join(dir, 'in.pdf'), pdf);
-    execFileSync('pdftoppm', ['-r', String(dpi), '-f', String(page), '-l', String(page), '-png', '-gray', '-singlefile', join(dir, 'in.pdf'), join(dir, 'out')]);
+    const px = (mm: number) => String(Math.round((mm / 25.4) * dpi));
+    const crop = area ? ['-x', px(area.x), '-y', px(area.y), '-W', px(area.w), '-H', px(area.h)] : [];
+    execFileSync('pdftoppm', ['-r', String(dpi), '-f', String(page), '-l', String(page), ...crop, '-png', '-gray', '-singlefile', join(dir, 'in.pdf'), join(dir, 'out')]);
     const png = PNG.sync.read(readFileSync(join(dir, 'out.png')));
     const data = new Uint8ClampedArray(png.width * png.height);
     for (let i = 0; i < data.length; i++) data[i] = png.data[i * 4] ?? 255;
