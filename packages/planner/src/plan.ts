@@ -28,8 +28,6 @@ import { buildDay, bestInsertion, cloneDay, dayFeasible, evalSeq, improveDay, re
 import { candidatePatterns, daysLabel, feasibleDays } from './patterns.ts';
 import type { BusService, BusTripLoad, DayRoute, FrequencyRow, PlanBusLine, PlanDepot, PlanInput, PlanVehicle, PlanVillage, Suggestion, WeeklyPlan } from './types.ts';
 
-const ALL_DAYS: Weekday[] = [1, 2, 3, 4, 5, 6, 7];
-
 interface VillageCtx {
   v: PlanVillage;
   node: number;
@@ -39,6 +37,8 @@ interface VillageCtx {
   /** The rule cannot be met by carriers alone (too few working days). */
   short: boolean;
   bus?: BusService;
+  /** Why a bus on the village's line was not used. */
+  busNote?: string;
 }
 
 interface DepotCtx {
@@ -206,19 +206,31 @@ export async function planWeek(input: PlanInput): Promise<WeeklyPlan> {
     // Villages that cannot meet their rule by carrier first, then the largest net savings.
     const net = (x: Cand) => x.saving - x.c.v.parcelsPerWeek * Math.min(...(lineOptions.get(x.c.v.code) ?? []).flatMap((l) => l.trip.feePerParcelFen));
     cands.sort((a, b) => Number(b.c.short) - Number(a.c.short) || net(b) - net(a) || cmp(a.c.v.code, b.c.v.code));
-    for (const { ctx, c, saving } of cands) {
+    for (const { ctx, c } of cands) {
+      // fresh: earlier bus choices may have changed this village's routes
+      let saving = 0;
+      for (const day of c.pattern) saving += removalSaving(ctx.env, ctx.days.get(day) as DayState, c.node);
       const options = [...(lineOptions.get(c.v.code) ?? [])].sort((a, b) => a.trip.feePerParcelFen - b.trip.feePerParcelFen || cmp(a.trip.id, b.trip.id));
       for (const opt of options) {
         const fee = Math.round(c.v.parcelsPerWeek * opt.trip.feePerParcelFen);
-        if (!c.short && fee >= saving) break; // options sorted by fee: none cheaper
+        if (!c.short && fee >= saving) {
+          c.busNote ??= `carrier kept: bus ${opt.line.code} would cost ¥${(fee / 100).toFixed(2)}/week, its visits add ¥${(saving / 100).toFixed(2)} of carrier cost`;
+          break; // options sorted by fee: none cheaper
+        }
         let days = opt.trip.days.filter((day) => c.v.allowedDays.includes(day));
-        if (days.length < c.v.minVisitsPerWeek) continue;
+        if (days.length < c.v.minVisitsPerWeek) {
+          c.busNote ??= `carrier kept: bus ${opt.line.code} ${opt.trip.departure} runs on ${days.length} allowed days, fewer than ${c.v.minVisitsPerWeek}`;
+          continue;
+        }
         const perVisit = (n: number) => Math.ceil(c.v.parcelsPerWeek / n);
         // drop days whose trip is full while the rule can still be met
         let ppv = perVisit(days.length);
         days = days.filter((day) => (tripLoad.get(`${opt.trip.id}|${day}`) ?? 0) + ppv <= opt.trip.capacityParcels);
         ppv = perVisit(Math.max(1, days.length));
-        if (days.length < c.v.minVisitsPerWeek || days.some((day) => (tripLoad.get(`${opt.trip.id}|${day}`) ?? 0) + ppv > opt.trip.capacityParcels)) continue;
+        if (days.length < c.v.minVisitsPerWeek || days.some((day) => (tripLoad.get(`${opt.trip.id}|${day}`) ?? 0) + ppv > opt.trip.capacityParcels)) {
+          c.busNote ??= `carrier kept: bus ${opt.line.code} ${opt.trip.departure} has no room for ${ppv} parcels on enough days (capacity ${opt.trip.capacityParcels})`;
+          continue;
+        }
         for (const day of days) {
           const k = `${opt.trip.id}|${day}`;
           tripLoad.set(k, (tripLoad.get(k) ?? 0) + ppv);
@@ -239,6 +251,7 @@ export async function planWeek(input: PlanInput): Promise<WeeklyPlan> {
             : `bus ${opt.line.code} ${opt.trip.departure} ${daysLabel(days)}: ¥${(fee / 100).toFixed(2)}/week for ${c.v.parcelsPerWeek} parcels < ¥${(saving / 100).toFixed(2)} of carrier detours saved`,
         };
         c.bus = svc;
+        delete c.busNote;
         busServices.push(svc);
         for (const day of c.pattern) removeNode(ctx.days.get(day) as DayState, c.node);
         break;
@@ -331,7 +344,9 @@ export async function planWeek(input: PlanInput): Promise<WeeklyPlan> {
   const busByVillage = new Map(busServices.map((b) => [b.villageCode, b]));
   for (const ctx of ctxs) {
     for (const c of ctx.villages) {
-      frequency.push(frequencyRow(c.v, ctx.depot.id, c.pattern, [...(carrierDays.get(c.v.code) ?? [])], busByVillage.get(c.v.code)?.days ?? [], c.short && !c.bus ? `only ${c.feasible.length} allowed working days at the outlet and no bus` : undefined));
+      const row = frequencyRow(c.v, ctx.depot.id, c.pattern, [...(carrierDays.get(c.v.code) ?? [])], busByVillage.get(c.v.code)?.days ?? [], c.short && !c.bus ? `only ${c.feasible.length} allowed working days at the outlet and no usable bus` : undefined);
+      if (c.busNote) row.busNote = c.busNote;
+      frequency.push(row);
     }
   }
   for (const v of unplanned) frequency.push(frequencyRow(v, v.depotId, [], [], [], 'no vehicle at its outlet'));
@@ -509,4 +524,3 @@ function round1(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
-export { ALL_DAYS };

@@ -107,10 +107,15 @@ describe('bus versus carrier (handmade case with a known answer)', () => {
     const plan = await planWeek(input([line(5000)]));
     expect(plan.bus).toEqual([]);
     expect(plan.frequency.find((f) => f.villageCode === remote.code)).toMatchObject({ mode: 'carrier', met: true, visitsPerWeek: 3 });
+    expect(plan.frequency.find((f) => f.villageCode === remote.code)?.busNote).toMatch(/^carrier kept: bus B1 would cost ¥600\.00\/week/);
   });
   it('a full bus (capacity below a drop) or a bus on too few days is not used', async () => {
-    expect((await planWeek(input([line(100, 1)]))).bus).toEqual([]);
-    expect((await planWeek(input([line(100, 40, [1, 3])]))).bus).toEqual([]);
+    const full = await planWeek(input([line(100, 1)]));
+    expect(full.bus).toEqual([]);
+    expect(full.frequency.find((f) => f.villageCode === remote.code)?.busNote).toMatch(/no room/);
+    const rare = await planWeek(input([line(100, 40, [1, 3])]));
+    expect(rare.bus).toEqual([]);
+    expect(rare.frequency.find((f) => f.villageCode === remote.code)?.busNote).toMatch(/runs on 2 allowed days, fewer than 3/);
   });
   it('the bus meets the rule where carriers cannot: carriers work Mon and Tue only', async () => {
     const plan = await planWeek(input([line(5000)], [ebike('rte_1', [1, 2])]));

@@ -180,6 +180,8 @@ export interface FrequencyRow {
   mode: 'carrier' | 'bus' | 'none';
   met: boolean;
   reason?: string;
+  /** For a village on a bus line still served by carrier: why the bus was not used. */
+  busNote?: string;
 }
 
 export interface Totals {

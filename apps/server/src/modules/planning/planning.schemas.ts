@@ -41,7 +41,7 @@ const BusService = Type.Object({
 const BusLoad = Type.Object({ tripId: Type.String(), lineCode: Type.String(), day: Weekday, parcels: Type.Integer(), capacityParcels: Type.Integer(), villages: Type.Array(Type.String()) });
 const Frequency = Type.Object({
   villageCode: Type.String(), depotId: Type.String(), minVisitsPerWeek: Type.Integer(), allowedDays: Days, pattern: Days, carrierDays: Days, busDays: Days,
-  visitsPerWeek: Type.Integer(), mode: Type.String(), met: Type.Boolean(), reason: Type.Optional(Type.String()),
+  visitsPerWeek: Type.Integer(), mode: Type.String(), met: Type.Boolean(), reason: Type.Optional(Type.String()), busNote: Type.Optional(Type.String()),
 });
 const Suggestion = Type.Object({ kind: Type.String(), villageCode: Type.String(), fromDepotId: Type.String(), toDepotId: Type.String(), estimatedSavingFen: Type.Integer(), reason: Type.String() });
 
