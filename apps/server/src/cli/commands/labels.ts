@@ -12,6 +12,7 @@ import type { LabelData, LabelParty } from '@cuntong/labels/label.ts';
 import { renderLabelsPdf } from '@cuntong/labels/labels-pdf.ts';
 import { readOrders } from '@cuntong/labels/io/orders-file.ts';
 import { renderZpl } from '@cuntong/labels/zpl.ts';
+import { renderManifestPdf } from '@cuntong/labels/manifest.ts';
 
 interface LabelsOptions {
   orders?: string;
@@ -26,6 +27,9 @@ interface LabelsOptions {
   rejects?: string;
   reprint?: boolean;
   map: string[];
+  manifest?: string;
+  route: string;
+  vehicle?: string;
 }
 
 /** --map recipientName=客户 (repeatable): field names as in HEADER_SYNONYMS. */
@@ -97,6 +101,9 @@ export function register(program: Command): void {
     .option('--default-weight <kg>', 'weight for rows without one')
     .option('--rejects <file>', 'write all rejected rows to this CSV')
     .option('--reprint', 'mark every label 重印 REPRINT')
+    .option('--manifest <file>', 'also write a carrier/bus manifest PDF (交接清单) of the same parcels')
+    .option('--route <text>', 'route printed on the manifest', '惠水—都匀 班车')
+    .option('--vehicle <plate>', 'vehicle plate printed on the manifest')
     .option('--map <field=header>', 'column mapping when auto-detection fails, e.g. --map recipientName=客户 (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action(async (opts: LabelsOptions) => {
       if (!opts.orders === !opts.demo) throw new Error('give exactly one of --orders FILE or --demo N');
@@ -161,6 +168,20 @@ export function register(program: Command): void {
         source = renderLabelsPdf(labels(), { format: opts.format === 'a4' ? 'a4' : 'thermal', perSheet, onProgress, info: { creationDate: new Date().toISOString() } });
       }
       await pipeline(Readable.from(source), createWriteStream(opts.out));
+      if (opts.manifest) {
+        const parcels = orders.map((o, i) => ({
+          waybillNo: alloc.numbers[i] ?? '',
+          recipientName: o.recipientName,
+          recipientPhone: o.recipientPhone,
+          destination: regions.displayName(o.region.county.code),
+          ...(o.product ? { product: o.product } : {}),
+          quantity: o.quantity,
+          ...(o.weightG !== undefined ? { weightG: o.weightG } : {}),
+        }));
+        const header = { route: opts.route, origin: sender.name, date, ...(opts.vehicle ? { vehicle: opts.vehicle } : {}) };
+        await pipeline(Readable.from(renderManifestPdf(parcels, header)), createWriteStream(opts.manifest));
+        process.stderr.write(`manifest: ${opts.manifest}\n`);
+      }
       const seconds = (performance.now() - t0) / 1000;
       process.stdout.write(JSON.stringify({ labels: orders.length, format: opts.format, out: opts.out, seconds: Number(seconds.toFixed(2)), first: alloc.numbers[0], last: alloc.numbers.at(-1), nextSerial: alloc.range.next }) + '\n');
     });
