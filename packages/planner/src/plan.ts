@@ -131,8 +131,13 @@ export async function planWeek(input: PlanInput): Promise<WeeklyPlan> {
   // ---- days and the pattern local search ----------------------------------------------------------
   for (const ctx of ctxs) {
     for (const day of [...ctx.workingDays].sort()) rebuild(ctx, day);
-    const movable = ctx.villages.filter((c) => c.candidates.length > 1);
-    for (let pass = 0; pass < (o.patternPasses ?? 4) && movable.length > 0; pass++) {
+    patternSearch(ctx, o.patternPasses ?? 4);
+  }
+
+  /** Passes of pattern moves (villages by carrier with more than one rotation), days re-improved after each. */
+  function patternSearch(ctx: DepotCtx, passes: number): void {
+    const movable = ctx.villages.filter((c) => !c.bus && c.candidates.length > 1);
+    for (let pass = 0; pass < passes && movable.length > 0; pass++) {
       if (timeLeft() <= 0) {
         timedOut = true;
         break;
@@ -257,7 +262,11 @@ export async function planWeek(input: PlanInput): Promise<WeeklyPlan> {
         break;
       }
     }
-    for (const ctx of ctxs) if (ctx.villages.some((c) => c.bus)) for (const day of ctx.workingDays) improveDay(ctx.env, ctx.days.get(day) as DayState, 10);
+    for (const ctx of ctxs) {
+      if (!ctx.villages.some((c) => c.bus)) continue;
+      for (const day of ctx.workingDays) improveDay(ctx.env, ctx.days.get(day) as DayState, 10);
+      patternSearch(ctx, 2); // the bus took villages off some days: patterns may rebalance
+    }
   }
 
   // ---- solver polish ---------------------------------------------------------------------------------
