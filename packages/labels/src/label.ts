@@ -6,7 +6,7 @@
  * Privacy (隐私面单) is applied here, not by the caller: names go through maskName, phones through
  * maskPhone, address details through maskAddress, so full personal data never reaches the PDF.
  */
-import { maskAddress, maskName, maskPhone } from '@cuntong/domain/privacy/mask.ts';
+import { maskAddress, maskName, maskPhone, maskPhonesInText } from '@cuntong/domain/privacy/mask.ts';
 import { code128, CODE128_QUIET_MODULES, moduleWidthMm, qrMatrix } from './barcode.ts';
 import { Canvas } from './pdf/canvas.ts';
 import type { TextFont } from './pdf/font.ts';
@@ -198,7 +198,7 @@ export function labelContent(font: TextFont, d: LabelData, templateName = 'Tpl')
   const qrX = W - M - L.contents.qrQuiet - qrSize;
   const textW = qrX - 2 - (M + 2);
   let y = L.contents.top + 5;
-  const product = d.product ? `${d.product}${d.quantity && d.quantity > 1 ? ` ×${d.quantity}` : ''}` : '—';
+  const product = d.product ? `${maskPhonesInText(d.product)}${d.quantity && d.quantity > 1 ? ` ×${d.quantity}` : ''}` : '—';
   for (const line of c.wrap(`内件：${product}`, 9, textW, 2)) {
     c.text(line, M + 2, y, { sizePt: 9 });
     y += 4.2;
@@ -211,7 +211,7 @@ export function labelContent(font: TextFont, d: LabelData, templateName = 'Tpl')
     c.wrap(`订单：${d.orderNo}`, 7.5, textW, 1).forEach((line) => c.text(line, M + 2, y, { sizePt: 7.5 }));
     y += 3.6;
   }
-  if (d.remark && y < L.contents.bottom - 1.5) c.wrap(`备注：${d.remark}`, 7.5, textW, 1).forEach((line) => c.text(line, M + 2, y, { sizePt: 7.5 }));
+  if (d.remark && y < L.contents.bottom - 1.5) c.wrap(`备注：${maskPhonesInText(d.remark)}`, 7.5, textW, 1).forEach((line) => c.text(line, M + 2, y, { sizePt: 7.5 }));
   c.qr(qrMatrix(d.qr ?? d.waybillNo), qrX, L.contents.top + L.contents.qrQuiet, qrSize);
   return c.toString();
 }

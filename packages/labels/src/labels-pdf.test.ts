@@ -80,7 +80,7 @@ describe('labels with extreme data', () => {
       sender: { name: '惠水县好花红米粉农民专业合作社联合社第一分社', organization: true, phone: '0854-6221234-801', address: long },
       product: '惠水米粉'.repeat(20),
       orderNo: 'TB'.padEnd(60, '7'),
-      remark: '易碎'.repeat(40),
+      remark: '到了打13912345678 ' + '易碎'.repeat(40),
       quantity: 9999,
       weightG: 49_999,
       reprint: true,
@@ -93,6 +93,8 @@ describe('labels with extreme data', () => {
     expect(minInRect(img, 300, g.x + g.width + 0.15, g.y, g.quietMm - 0.15, g.height)).toBeGreaterThan(200);
     const text = pdfText(pdf).replace(/\s+/g, '');
     expect(text).not.toContain('13812345678');
+    expect(text).not.toContain('13912345678'); // phone in the buyer's remark
+    expect(text).toContain('139******78');
     expect(text).toContain('…');
   });
 });

@@ -2,7 +2,7 @@
  * Carrier / bus manifest (客运班车带货交接清单): a paginated A4 table of the parcels handed to a
  * carrier, with masked recipients (the driver is a third party), totals and signature lines.
  */
-import { maskName, maskPhone } from '@cuntong/domain/privacy/mask.ts';
+import { maskName, maskPhone, maskPhonesInText } from '@cuntong/domain/privacy/mask.ts';
 import { Canvas } from './pdf/canvas.ts';
 import { SubsetFont } from './pdf/font.ts';
 import { MM, PdfWriter, type PdfInfo } from './pdf/writer.ts';
@@ -88,7 +88,7 @@ export function* renderManifestPdf(parcels: readonly ManifestParcel[], header: M
         name: maskName(p.recipientName),
         phone: maskPhone(p.recipientPhone),
         dest: p.destination,
-        product: p.product ?? '',
+        product: maskPhonesInText(p.product ?? ''),
         qty: String(p.quantity ?? 1),
         weight: p.weightG !== undefined ? formatWeight(p.weightG) : '',
       };

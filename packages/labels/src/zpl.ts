@@ -9,6 +9,7 @@
  * The barcode uses `^BC` (Code 128, automatic subset selection) with a 10-module quiet zone.
  */
 import { code128 } from './barcode.ts';
+import { maskPhonesInText } from '@cuntong/domain/privacy/mask.ts';
 import { formatWeight, LAYOUT, maskedParty, printableNumber, type LabelData } from './label.ts';
 
 export interface ZplOptions {
@@ -66,7 +67,7 @@ export function renderZplLabel(d: LabelData, opts: ZplOptions = {}): string {
   text(M + 2, L.sender.top + 2.5, 3.5, '寄');
   text(M + 11, L.sender.top + 2.5, 3.2, `${s.name}  ${s.phone}`);
   text(M + 11, L.sender.top + 8, 2.8, s.address, 100 - M - 2 - (M + 11), 2);
-  const product = d.product ? `${d.product}${d.quantity && d.quantity > 1 ? ` ×${d.quantity}` : ''}` : '—';
+  const product = d.product ? `${maskPhonesInText(d.product)}${d.quantity && d.quantity > 1 ? ` ×${d.quantity}` : ''}` : '—';
   text(M + 2, L.contents.top + 2, 3.2, `内件：${product}`, 70, 2);
   if (d.weightG !== undefined) text(M + 2, L.contents.top + 10, 3.2, `重量：${formatWeight(d.weightG)}`);
   if (d.orderNo) text(M + 2, L.contents.top + 15, 2.8, `订单：${d.orderNo}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { maskAddress, maskAddressDetail, maskName, maskPhone, PHONE_MIN_HIDDEN } from './mask.ts';
+import { maskAddress, maskAddressDetail, maskName, maskPhone, maskPhonesInText, PHONE_MIN_HIDDEN } from './mask.ts';
 
 const digitCount = (s: string) => (s.match(/\d/g) ?? []).length;
 const visibleChars = (masked: string) => Array.from(masked).filter((c) => !'* ·.'.includes(c)).length;
@@ -119,6 +119,26 @@ describe('maskAddress', () => {
           expect(out).not.toContain(String(room));
         },
       ),
+    );
+  });
+});
+
+describe('maskPhonesInText', () => {
+  it.each([
+    ['到了请打13812345678谢谢', '到了请打138******78谢谢'],
+    ['电话 138-1234-5678 或 0854-8221234', '电话 138******78 或 0854-******4'],
+    ['订单号 2026113000000012345 不是电话', '订单号 2026113000000012345 不是电话'],
+    ['5斤装 ×2', '5斤装 ×2'],
+  ])('%s → %s', (text, masked) => {
+    expect(maskPhonesInText(text)).toBe(masked);
+  });
+
+  it('leaves no 11-digit mobile number in any text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 10 }), fc.stringMatching(/^1[3-9]\d{9}$/), fc.string({ maxLength: 10 }), (a, phone, b) => {
+        const out = maskPhonesInText(`${a.replace(/\d/g, '')}${phone}${b.replace(/\d/g, '')}`);
+        expect(out).not.toContain(phone);
+      }),
     );
   });
 });

@@ -140,3 +140,14 @@ export function maskAddressDetail(address: string): MaskedAddress {
 export function maskAddress(address: string): string {
   return maskAddressDetail(address).text;
 }
+
+/**
+ * Masks phone numbers inside free text (buyer messages, remarks, product notes printed on labels or
+ * written to logs): mobile numbers (also spaced or dashed) and landlines with an area code.
+ * 请打13812345678 → 请打138******78.
+ */
+export function maskPhonesInText(text: string): string {
+  return text
+    .replace(/(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)/g, (m) => maskPhone(m))
+    .replace(/(?<!\d)0\d{2,3}[\s-]?[2-9]\d{6,7}(?!\d)/g, (m) => maskPhone(m));
+}
