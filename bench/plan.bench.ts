@@ -46,6 +46,11 @@ const beforeDay = [1, 2, 3, 4, 5, 6, 7].map((d) => before.days.filter((r) => r.d
 console.log(`carrier hours per weekday, Mon..Sun: plan ${perDay.map((x) => x.toFixed(0)).join(' / ')}; current ${beforeDay.map((x) => x.toFixed(0)).join(' / ')}`);
 const longest = Math.max(...plan.routes.map((r) => r.returnS - 8 * 3600));
 console.log(`longest carrier day in the plan: ${(longest / 3600).toFixed(1)} h (limit 8 h); trips with a reload (2nd loop): ${plan.routes.filter((r) => r.trip > 1).length}`);
+const visitsBefore = net.villages.reduce((a, v) => a + v.plannedVisitsPerWeek, 0);
+const visitsAfter = plan.frequency.reduce((a, f) => a + f.visitsPerWeek, 0);
+const carrierVisitsAfter = plan.frequency.reduce((a, f) => a + f.carrierDays.length, 0);
+const aboveBefore = net.villages.filter((v) => v.plannedVisitsPerWeek > v.visitRule.minVisitsPerWeek).length;
+console.log(`village visit-days per week: current ${visitsBefore} (${aboveBefore} villages above their rule); plan ${visitsAfter} (${carrierVisitsAfter} by carrier, the rest by bus)`);
 console.log(`villages whose visit rule is met: ${met} / ${plan.frequency.length} (${((met / plan.frequency.length) * 100).toFixed(1)}%)`);
 console.log(`bus-served villages: ${plan.bus.length} (fees ¥${yuan(plan.totals.busFeeFen)}/week, carrier cost saved ¥${yuan(plan.bus.reduce((a, b) => a + b.carrierCostSavedFen, 0))}/week)`);
 console.log(`routes over a limit: ${plan.routes.filter((r) => r.overLimit).length}; cross-outlet suggestions: ${plan.suggestions.length}; warnings: ${warnings.length + plan.warnings.length}`);
