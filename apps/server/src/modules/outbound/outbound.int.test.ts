@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,7 +134,7 @@ describe(`outbound 黔货出山 (${engine})`, () => {
     const ok = await json<{ imported: number; rejectedRows: number; rejected: Array<{ row: number }>; skippedEmpty: number; importId: string }>(upload(`/api/v1/orders/import?shipperId=${sandu.id}&mode=valid`, 'sandu', 'orders.csv', file));
     expect(ok).toMatchObject({ imported: 2, rejectedRows: 1, skippedEmpty: 1 });
     const orders = await json<Page<Order>>(s.api(`/api/v1/orders?importId=${ok.importId}`, { as: 'sandu' }));
-    expect(orders.items.map((o) => o.priceFen).sort()).toEqual([800, 1500]);
+    expect(orders.items.map((o) => o.priceFen).sort((a, b) => a - b)).toEqual([800, 1500]);
     // the same file again: every order number is already imported
     const again = await json<Problem>(upload(`/api/v1/orders/import?shipperId=${sandu.id}`, 'sandu', 'orders.csv', file));
     expect(again.code).toBe('orders.import_rejected');
@@ -176,8 +177,8 @@ describe(`outbound 黔货出山 (${engine})`, () => {
     const t = performance.now();
     const r = await upload(`/api/v1/orders/import?shipperId=${sandu.id}&mode=valid`, 'sandu', 'taobao.xlsx', buf, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const ms = performance.now() - t;
-    const rep = await json<{ imported: number; rejectedRows: number; importId: string; elapsedMs: number }>(r);
-    console.log(`[${engine}] 10,000-row .xlsx import: ${(ms / 1000).toFixed(2)} s over HTTP (service ${(rep.elapsedMs / 1000).toFixed(2)} s), ${rep.imported} imported, ${rep.rejectedRows} rejected`);
+    const rep = await json<{ imported: number; rejectedRows: number; importId: string; elapsedMs: number; timings: Record<string, number> }>(r);
+    console.log(`[${engine}] 10,000-row .xlsx import: ${(ms / 1000).toFixed(2)} s over HTTP (service ${(rep.elapsedMs / 1000).toFixed(2)} s: ${JSON.stringify(rep.timings)}), ${rep.imported} imported, ${rep.rejectedRows} rejected; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     expect(r.status).toBe(200);
     expect(rep.imported + rep.rejectedRows).toBe(10_000);
     expect(rep.imported).toBeGreaterThan(9_900);
@@ -213,7 +214,7 @@ describe(`outbound 黔货出山 (${engine})`, () => {
     const t = performance.now();
     const bulk = await s.api('/api/v1/labels', { method: 'POST', as: 'sandu', json: { importId: bulkImportId } });
     const size = (await bulk.arrayBuffer()).byteLength;
-    console.log(`[${engine}] labels for the 10,000-order import: ${((performance.now() - t) / 1000).toFixed(2)} s, ${bulk.headers.get('x-labels')} labels, ${(size / 1048576).toFixed(1)} MB`);
+    console.log(`[${engine}] labels for the 10,000-order import: ${((performance.now() - t) / 1000).toFixed(2)} s, ${bulk.headers.get('x-labels')} labels (data + job ${bulk.headers.get('x-prepare-ms')} ms), ${(size / 1048576).toFixed(1)} MB; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     expect(bulk.status).toBe(200);
   });
 

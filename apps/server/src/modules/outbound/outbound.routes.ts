@@ -161,7 +161,7 @@ export default function outboundRoutes(app: App, ctx: AppContext) {
   }, async (req, reply) => {
     const format = req.body.format ?? 'thermal';
     const job = await svc.labelJob(principal(req), { ...(req.body.orderIds ? { orderIds: req.body.orderIds } : {}), ...(req.body.importId ? { importId: req.body.importId } : {}), format });
-    reply.header('x-label-job', job.jobId).header('x-labels', String(job.labels.length)).header('x-reprints', String(job.reprints));
+    reply.header('x-label-job', job.jobId).header('x-labels', String(job.labels.length)).header('x-reprints', String(job.reprints)).header('x-prepare-ms', String(job.prepareMs));
     if (format === 'zpl') {
       return reply.type('application/zpl; charset=utf-8').header('content-disposition', `attachment; filename="labels-${job.jobId}.zpl"`).send(Readable.from(renderZpl(job.labels)));
     }
