@@ -3,3 +3,7 @@ export * from './access.ts';
 export * from './divisions/divisions.ts';
 export * from './network/index.ts';
 export * from './kpi.ts';
+export * from './waybill/index.ts';
+export * from './privacy/index.ts';
+export * from './tariff/index.ts';
+export * from './orders/index.ts';
