@@ -50,7 +50,7 @@ function Localized() {
     document.documentElement.lang = lang;
   }, [lang, i18n.language]);
   return (
-    <ConfigProvider locale={lang === 'en' ? enUS : zhCNLocale} theme={{ token: { colorPrimary: '#0b7a3e', borderRadius: 4 }, components: { Menu: { itemSelectedBg: '#e3f2e8', itemSelectedColor: '#0b7a3e' } } }}>
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCNLocale} theme={{ zeroRuntime: true, token: { colorPrimary: '#0b7a3e', borderRadius: 4 }, components: { Menu: { itemSelectedBg: '#e3f2e8', itemSelectedColor: '#0b7a3e' } } }}>
       <AntApp>
         <BrowserRouter>
           <AuthProvider>
