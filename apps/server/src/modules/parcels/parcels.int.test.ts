@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../http/app.ts';
 import { type TestServer, testServer } from '../../../test/harness.ts';
 
 process.env.TRACK_RATE_LIMIT = '40';
@@ -136,8 +138,9 @@ describe(`inbound parcels (${process.env.TEST_DB ?? 'pglite'})`, () => {
       expect(raw.phone_enc).toMatch(/^v1\./);
       expect(raw.phone_masked).toBe('139******21');
       // Lookup by phone works through the keyed hash.
-      const found = await json<{ items: Array<{ id: string }> }>(s.api('/api/v1/parcels?phone=139-8765-4321', { as: 'admin' }));
+      const found = await json<{ items: Array<{ id: string }> }>(s.api('/api/v1/parcels/search', { method: 'POST', as: 'admin', json: { phone: '139-8765-4321' } }));
       expect(found.items.map((x) => x.id)).toContain(id);
+      expect((await json<{ total: number }>(s.api('/api/v1/parcels/search', { method: 'POST', as: 'duyun', json: { phone: '13987654321' } }))).total).toBe(0);
     });
 
     it('reveals personal data only with the permission, and audits every reveal', async () => {
@@ -151,6 +154,46 @@ describe(`inbound parcels (${process.env.TEST_DB ?? 'pglite'})`, () => {
       expect(audit.map((a) => [a.actor_name, a.result])).toEqual(expect.arrayContaining([['hejiang', 'ok'], ['jijia', 'denied']]));
       const all = JSON.stringify(await s.ctx.db.selectFrom('audit_log').select('detail').execute());
       for (const phone of ['13700001111', '13812345678', '13987654321']) expect(all).not.toContain(phone);
+    });
+
+    it('keeps personal data out of the request logs', async () => {
+      const lines: string[] = [];
+      const text = (d: unknown) => (typeof d === 'string' ? d : Buffer.from(d as Uint8Array).toString('utf8'));
+      // pino writes to process.stdout, or to fd 1 through sonic-boom (fs.write / fs.writeSync): capture all three.
+      const orig = { out: process.stdout.write, ws: fs.writeSync, w: fs.write };
+      process.stdout.write = ((d: unknown) => { lines.push(text(d)); return true; }) as typeof process.stdout.write;
+      fs.writeSync = ((fd: number, d: unknown, ...rest: unknown[]) => {
+        if (fd !== 1) return (orig.ws as (...a: unknown[]) => number)(fd, d, ...rest);
+        lines.push(text(d));
+        return typeof d === 'string' ? Buffer.byteLength(d) : (d as Uint8Array).length;
+      }) as typeof fs.writeSync;
+      fs.write = ((fd: number, d: unknown, ...rest: unknown[]) => {
+        if (fd !== 1) return (orig.w as (...a: unknown[]) => void)(fd, d, ...rest);
+        lines.push(text(d));
+        const cb = rest.find((x) => typeof x === 'function') as ((e: null, n: number) => void) | undefined;
+        setImmediate(() => cb?.(null, typeof d === 'string' ? Buffer.byteLength(d) : (d as Uint8Array).length));
+      }) as typeof fs.write;
+      const app = await buildApp(s.ctx, { logger: { level: 'debug' } });
+      try {
+        const auth = { authorization: `Bearer ${await s.token('zto')}` };
+        const staff = { authorization: `Bearer ${await s.token('admin')}` };
+        const w = wb();
+        const m = await app.inject({ method: 'POST', url: '/partner/v1/manifests', headers: auth, payload: { outletCode: HEJIANG, parcels: [parcel(w, { recipientPhone: '13511112222', recipientName: '司马小明' })] } });
+        expect(m.statusCode).toBe(201);
+        const id = (m.json() as ManifestResult).parcels[0]!.parcelId!;
+        await app.inject({ method: 'POST', url: '/partner/v1/manifests', headers: auth, payload: { outletCode: HEJIANG, parcels: [parcel(wb(), { recipientPhone: '1351111' })] } });
+        await app.inject({ method: 'POST', url: '/api/v1/parcels/search', headers: staff, payload: { phone: '13511112222' } });
+        expect((await app.inject({ method: 'POST', url: `/api/v1/parcels/${id}/reveal`, headers: staff, payload: { reason: 'test' } })).json()).toMatchObject({ recipientPhone: '13511112222' });
+        await app.inject({ method: 'GET', url: `/api/v1/track/${w}` });
+      } finally {
+        await app.close();
+        process.stdout.write = orig.out;
+        fs.writeSync = orig.ws;
+        fs.write = orig.w;
+      }
+      const log = lines.join('');
+      expect(log).toContain('/partner/v1/manifests'); // the logger did run
+      for (const pii of ['13511112222', '1351111', '司马小明', '合江村二组']) expect(log).not.toContain(pii);
     });
 
     it('scopes staff to their county: 三都 sees 三都 parcels, 都匀 does not', async () => {

@@ -114,12 +114,17 @@ export default function parcelsRoutes(app: App, ctx: AppContext) {
   // ---------------------------------------------------------------- parcels (staff)
   const ListQuery = Type.Object({
     county: County, partner: Type.Optional(Type.String({ maxLength: 20 })), waybill: Type.Optional(Type.String({ maxLength: 64 })),
-    status: Type.Optional(S.StatusSchema), addressStatus: Type.Optional(Type.String({ maxLength: 20 })), phone: Type.Optional(Type.String({ maxLength: 40 })),
+    status: Type.Optional(S.StatusSchema), addressStatus: Type.Optional(Type.String({ maxLength: 20 })),
     ...PageQuery,
   });
-  app.get('/api/v1/parcels', { preValidation: staffOnly, schema: { tags: ['parcels'], summary: 'Search parcels (county-scoped; personal data masked; phone search by keyed hash)', querystring: ListQuery, response: { 200: Page(Type.Any()), ...errorResponses(401, 403, 422) } } }, async (req) =>
+  app.get('/api/v1/parcels', { preValidation: staffOnly, schema: { tags: ['parcels'], summary: 'List parcels (county-scoped; personal data masked)', querystring: ListQuery, response: { 200: Page(Type.Any()), ...errorResponses(401, 403, 422) } } }, async (req) =>
     svc.listForStaff(principal(req), { ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }),
   );
+  // A phone number is personal data: it travels in the body, never in a URL (URLs are logged).
+  app.post('/api/v1/parcels/search', {
+    preValidation: staffOnly,
+    schema: { tags: ['parcels'], summary: 'Find parcels by recipient phone (keyed-hash lookup; county-scoped; masked)', body: Type.Object({ phone: Type.String({ minLength: 5, maxLength: 40 }), county: County, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), offset: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false }), response: { 200: Page(Type.Any()), ...errorResponses(401, 403, 422) } },
+  }, async (req) => svc.listForStaff(principal(req), { phone: req.body.phone, county: req.body.county, limit: req.body.limit ?? 50, offset: req.body.offset ?? 0 }));
   app.get('/api/v1/parcels/address-queue', { preValidation: staffOnly, schema: { tags: ['parcels'], summary: 'Exception queue: parcels whose address did not resolve with high confidence', querystring: Type.Object({ county: County, ...PageQuery }), response: { 200: Page(Type.Any()), ...errorResponses(401, 403) } } }, async (req) =>
     svc.listForStaff(principal(req), { county: req.query.county, queue: true, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }),
   );
