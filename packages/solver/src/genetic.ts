@@ -371,6 +371,7 @@ export class Genetic {
     let lastImprove = 0;
     let bestCost = Infinity;
     const timeUp = (): boolean => budget.clock() >= budget.deadline;
+    if (Number.isFinite(budget.deadline)) this.ls.stop = timeUp;
 
     const noteBest = (): void => {
       if (this.best && this.best.cost < bestCost - 1e-9) {

@@ -563,6 +563,9 @@ export class LocalSearch {
   }
 
   // ---------- the search ----------
+  /** Optional stop test (the time limit), checked every 64 clients; the search then ends early. */
+  stop: (() => boolean) | null = null;
+
   run(pCap: number, pTw: number, maxMoves = Infinity): void {
     this.pCap = pCap;
     this.pTw = pTw;
@@ -582,10 +585,16 @@ export class LocalSearch {
       const nb = this.nbLists[i]!;
       if (nb.length > 1 && this.rng.int(nb.length) === 0) this.rng.shuffle(nb);
     }
+    let stopped = false;
     for (let loopID = 0; !this.searchCompleted; loopID++) {
       if (loopID > 1) this.searchCompleted = true;
       if (this.movesApplied > moveCap) break;
       for (let oi = 0; oi < nC; oi++) {
+        if ((oi & 63) === 63 && this.stop !== null && this.stop()) {
+          this.searchCompleted = true;
+          stopped = true;
+          break;
+        }
         const u = this.order[oi]!;
         const lastTested = this.whenTested[u]!;
         this.whenTested[u] = this.nbMoves;
@@ -614,7 +623,7 @@ export class LocalSearch {
           }
         }
       }
-      if (this.m.angle) this.swapStarPass();
+      if (this.m.angle && !stopped) this.swapStarPass();
     }
   }
 
