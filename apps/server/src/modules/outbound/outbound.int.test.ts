@@ -121,6 +121,18 @@ describe(`outbound 黔货出山 (${engine})`, () => {
     expect((await s.api(`/api/v1/orders/${single.id}`, { as: 'duyun' })).status).toBe(404);
   });
 
+  it('cancels an order not yet collected (409 after that, no label, scope 404)', async () => {
+    const o = await json<Order>(s.api('/api/v1/orders', { method: 'POST', as: 'hejiang', json: { shipperId: sandu.id, recipient: { name: '蒙小妹', phone: '18685401234', address: '贵州省黔南州三都县三合街道中华路5号' }, weightG: 300, product: '蜂蜜' } }));
+    expect(o).toMatchObject({ priceFen: 800, category: '蜂蜜' });
+    expect((await s.api(`/api/v1/orders/${o.id}/cancel`, { method: 'POST', as: 'duyun', json: {} })).status).toBe(404);
+    const c = await json<Order>(s.api(`/api/v1/orders/${o.id}/cancel`, { method: 'POST', as: 'sandu', json: { reason: '买家退款' } }));
+    expect(c.status).toBe('cancelled');
+    expect((await s.api(`/api/v1/orders/${o.id}/cancel`, { method: 'POST', as: 'sandu', json: {} })).status).toBe(409);
+    expect((await s.api('/api/v1/labels', { method: 'POST', as: 'sandu', json: { orderIds: [o.id] } })).status).toBe(409);
+    const ev = await json<{ items: Array<{ type: string; payload: { reason?: string } }> }>(s.api(`/api/v1/orders/${o.id}/events`, { as: 'sandu' }));
+    expect(ev.items).toEqual([expect.objectContaining({ type: 'cancelled', payload: { reason: '买家退款' } })]);
+  });
+
   it('imports an order file all-or-nothing: a bad row rejects the file with a row report and nothing is written', async () => {
     const file = csv(['B-1,王五,13900001111,浙江省杭州市西湖区文三路1号,米粉,1,1.2', 'B-2,赵六,1390000,浙江省杭州市西湖区文三路2号,米粉,1,1.2', ',,,,,,', 'B-3,钱七,13900003333,贵州省黔南州都匀市广惠路8号,茶叶,2,0.8']);
     const before = (await json<Page<Order>>(s.api(`/api/v1/orders?shipperId=${sandu.id}`, { as: 'sandu' }))).total;

@@ -107,6 +107,9 @@ export default function outboundRoutes(app: App, ctx: AppContext) {
     svc.listOrders(principal(req), { ...req.query, ...page(req.query) }),
   );
   app.get('/api/v1/orders/:id', { preValidation: staffOnly, schema: { tags, summary: 'One order', params: Id, response: res(200, 401, 403, 404) } }, async (req) => svc.getOrder(principal(req), req.params.id));
+  app.post('/api/v1/orders/:id/cancel', { preValidation: staffOnly, schema: { tags, summary: 'Cancel an order not yet collected (its number is never reused)', params: Id, body: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }), response: res(200, 401, 403, 404, 409) } }, async (req) =>
+    svc.cancelOrder(principal(req), req.params.id, req.body.reason),
+  );
   app.get('/api/v1/orders/:id/events', { preValidation: staffOnly, schema: { tags, summary: 'Tracking events of an outbound order', params: Id, response: res(200, 401, 403, 404) } }, async (req) => ({ items: await svc.orderEvents(principal(req), req.params.id) }));
   app.post('/api/v1/orders/import', {
     preValidation: staffOnly,

@@ -420,6 +420,21 @@ export class OutboundService {
     return { items: page.items.map((r) => this.toOrder(r)), total: page.total };
   }
 
+  /** Cancels an order that has not been collected; its waybill number is never issued again. */
+  async cancelOrder(p: Principal, id: string, reason?: string): Promise<OrderView> {
+    const cur = await this.getOrder(p, id);
+    this.assertWrite(p, cur.countyCode);
+    const at = this.opts.clock();
+    await this.db.transaction().execute(async (tx) => {
+      const o = (await repo.ordersByIds(tx, [id]))[0];
+      if (!o || o.status !== 'created') throw conflict('order.not_cancellable', `order ${cur.waybillNo} is ${o?.status ?? 'gone'}: only orders not yet collected can be cancelled`);
+      await repo.setOrdersStatus(tx, [id], { status: 'cancelled', status_at: at });
+      await repo.insertEvents(tx, this.events([id], 'cancelled', at, at, p.id, reason ? { reason } : {}));
+      await appendAudit(tx, p, { action: 'order.cancel', objectType: 'order', objectId: id, detail: { waybillNo: cur.waybillNo } }, at);
+    });
+    return this.getOrder(p, id);
+  }
+
   async orderEvents(p: Principal, id: string) {
     await this.getOrder(p, id);
     return (await repo.listEvents(this.db, id)).map((e) => ({ eventId: e.event_id, type: e.type, eventTime: iso(e.event_time), recordedAt: iso(e.recorded_at), actorId: e.actor_id, payload: json<Record<string, unknown>>(e.payload) }));
@@ -475,12 +490,16 @@ export class OutboundService {
     const tValid = performance.now();
     const importId = newId('imp');
     const fileHash = createHash('sha256').update(input.file).digest('hex');
-    const numbers = await this.db.transaction().execute(async (tx) => {
-      const nos = await this.allocate(tx, priced.ok.length, at);
-      await repo.insertImport(tx, { id: importId, shipper_id: shipper.id, county_code: shipper.countyCode, filename: input.filename.slice(0, 200), file_hash: fileHash, mode: input.mode, rows_total: parsed.total, imported: nos.length, rejected: rejectedRows, elapsed_ms: Math.round(performance.now() - t0), created_by: p.id, created_at: at });
-      await repo.insertOrders(tx, this.orderRows(priced.ok, nos, shipper, p, at, importId, undefined));
-      await appendAudit(tx, p, { action: 'orders.import', objectType: 'order_import', objectId: importId, detail: { shipper: shipper.code, imported: nos.length, rejected: rejectedRows, fileHash } }, at);
-      return nos;
+    // Numbers are issued in their own short transaction, so the range rows stay locked for
+    // milliseconds and not for the whole insert (single orders at the stations are not held up by a
+    // bulk import). Should the import transaction then fail, those numbers stay in the ledger unused
+    // ("burnt"): they are never issued again, and no order of the file is written.
+    const numbers = await this.db.transaction().execute((tx) => this.allocate(tx, priced.ok.length, at));
+    const rows = this.orderRows(priced.ok, numbers, shipper, p, at, importId, undefined);
+    await this.db.transaction().execute(async (tx) => {
+      await repo.insertImport(tx, { id: importId, shipper_id: shipper.id, county_code: shipper.countyCode, filename: input.filename.slice(0, 200), file_hash: fileHash, mode: input.mode, rows_total: parsed.total, imported: numbers.length, rejected: rejectedRows, elapsed_ms: Math.round(performance.now() - t0), created_by: p.id, created_at: at });
+      await repo.insertOrders(tx, rows);
+      await appendAudit(tx, p, { action: 'orders.import', objectType: 'order_import', objectId: importId, detail: { shipper: shipper.code, imported: numbers.length, rejected: rejectedRows, fileHash, firstWaybillNo: numbers[0], lastWaybillNo: numbers.at(-1) } }, at);
     });
     const cpu = process.cpuUsage(cpu0);
     return {
@@ -555,7 +574,8 @@ export class OutboundService {
     const at = this.opts.clock();
     const counties = [...new Set(rows.map((r) => r.county_code))];
     await this.db.transaction().execute(async (tx) => {
-      await repo.markPrinted(tx, rows.map((r) => r.id));
+      if (input.importId) await repo.markPrintedByImport(tx, input.importId);
+      else await repo.markPrinted(tx, rows.map((r) => r.id));
       await repo.insertLabelJob(tx, { id: jobId, county_code: counties.length === 1 ? counties[0]! : null, format: input.format, labels: rows.length, reprints, order_ids: JSON.stringify(rows.map((r) => r.id)), created_by: p.id, created_at: at });
       await appendAudit(tx, p, { action: reprints ? 'labels.reprint' : 'labels.print', objectType: 'label_job', objectId: jobId, detail: { format: input.format, labels: rows.length, reprints, ...(input.importId ? { importId: input.importId } : {}) } }, at);
     });
