@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../http/app.ts';
+import { ParcelsService, requestHash } from './parcels.service.ts';
 import { type TestServer, testServer } from '../../../test/harness.ts';
 
 process.env.TRACK_RATE_LIMIT = '40';
@@ -83,6 +84,23 @@ describe(`inbound parcels (${process.env.TEST_DB ?? 'pglite'})`, () => {
       expect((await json<Problem>(other)).code).toBe('idempotency.key_reused');
       // Keys are per partner: YTO may use the same key string.
       expect((await manifest('yto', [parcel(wb('YT'))], { 'idempotency-key': key })).status).toBe(201);
+    });
+
+    it('honours an Idempotency-Key for 24 hours, then treats it as new', async () => {
+      let now = new Date('2026-12-01T08:00:00Z');
+      const svc = new ParcelsService(s.ctx.db, { region: '5227', clock: () => now, pii: s.ctx.pii });
+      const zto = { id: 'usr_zto_test', username: 'zto', displayName: 'ZTO', role: 'partner' as const, partnerCode: 'ZTO', via: 'api_key' as const };
+      const body = { partnerCode: 'ZTO', outletCode: HEJIANG, parcels: [parcel(wb())] as never[], source: 'api' as const };
+      const idem = { key: `ttl-${randomUUID()}`, requestHash: requestHash({ x: 1 }) };
+      const first = await svc.ingestManifest(zto, body, idem);
+      now = new Date(now.getTime() + 23 * 3600_000);
+      const replay = await svc.ingestManifest(zto, body, idem);
+      expect(replay).toMatchObject({ replayed: true, status: 201, body: { manifestId: first.body.manifestId } });
+      now = new Date(now.getTime() + 2 * 3600_000);
+      const fresh = await svc.ingestManifest(zto, body, idem);
+      expect(fresh.replayed).toBe(false);
+      expect(fresh.body.manifestId).not.toBe(first.body.manifestId);
+      expect(fresh.body).toMatchObject({ accepted: 0, duplicates: 1 }); // the waybill is still one parcel
     });
 
     it('gives concurrent retries with one key exactly one manifest', async () => {
