@@ -208,6 +208,8 @@ export interface KpiSummary {
 export interface ImportResult {
   imported: number;
   rejected: FieldErrorItem[];
+  /** Plausibility notes that did not block the import. */
+  warnings?: FieldErrorItem[];
 }
 
 export interface ConsoleConfig {

@@ -1,6 +1,6 @@
 import { InboxOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Modal, Progress, Radio, Space, Table, Typography, Upload } from 'antd';
+import { Alert, Button, Modal, Progress, Radio, Space, Table, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, upload } from '../api/client.ts';
@@ -8,7 +8,7 @@ import { API, invalidateResource } from '../api/hooks.ts';
 import type { FieldErrorItem, ImportResult } from '../api/types.ts';
 
 type Outcome =
-  | { kind: 'ok'; imported: number; rejected: FieldErrorItem[] }
+  | { kind: 'ok'; imported: number; rejected: FieldErrorItem[]; warnings: FieldErrorItem[] }
   | { kind: 'failed'; message: string; errors: FieldErrorItem[] };
 
 /**
@@ -36,7 +36,7 @@ export function ImportDialog({ resource, resourceLabel, open, onClose }: { resou
     setProgress(0);
     try {
       const res = await upload<ImportResult>(`${API}/${resource}/import`, { mode }, file, setProgress);
-      setOutcome({ kind: 'ok', imported: res.imported, rejected: res.rejected ?? [] });
+      setOutcome({ kind: 'ok', imported: res.imported, rejected: res.rejected ?? [], warnings: res.warnings ?? [] });
       await invalidateResource(qc, resource);
     } catch (e) {
       const errors = e instanceof ApiError ? e.fieldErrors : [];
@@ -44,7 +44,12 @@ export function ImportDialog({ resource, resourceLabel, open, onClose }: { resou
     }
   };
 
-  const report = outcome ? (outcome.kind === 'ok' ? outcome.rejected : outcome.errors) : [];
+  type ReportRow = FieldErrorItem & { i: number; level: 'error' | 'warning' };
+  const report: ReportRow[] = !outcome
+    ? []
+    : outcome.kind === 'ok'
+      ? [...outcome.rejected.map((r) => ({ ...r, level: 'error' as const })), ...outcome.warnings.map((r) => ({ ...r, level: 'warning' as const }))].map((r, i) => ({ ...r, i }))
+      : outcome.errors.map((r, i) => ({ ...r, level: 'error' as const, i }));
 
   return (
     <Modal
@@ -119,17 +124,23 @@ export function ImportDialog({ resource, resourceLabel, open, onClose }: { resou
           />
         )}
         {report.length > 0 && (
-          <Table<FieldErrorItem & { i: number }>
+          <Table<ReportRow>
             data-testid="import-report"
             title={() => <Typography.Text strong>{t('import.report')}</Typography.Text>}
             size="small"
             rowKey="i"
-            dataSource={report.map((r, i) => ({ ...r, i }))}
+            dataSource={report}
             pagination={report.length > 10 ? { pageSize: 10, size: 'small' } : false}
             columns={[
               { title: t('import.row'), dataIndex: 'row', width: 80 },
               { title: t('import.field'), dataIndex: 'path', width: 160 },
               { title: t('import.message'), dataIndex: 'message' },
+              {
+                title: t('import.level'),
+                dataIndex: 'level',
+                width: 90,
+                render: (l: ReportRow['level']) => <Tag color={l === 'error' ? 'red' : 'gold'}>{t(`import.levels.${l}`)}</Tag>,
+              },
             ]}
           />
         )}

@@ -247,6 +247,8 @@ export const en: Messages = {
     report: 'Error report',
     row: 'Row',
     field: 'Field',
+    level: 'Level',
+    levels: { error: 'Error', warning: 'Warning' },
     message: 'Message',
   },
 };

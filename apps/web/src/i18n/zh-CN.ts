@@ -246,6 +246,8 @@ export const zhCN = {
     report: '错误报告',
     row: '行号',
     field: '字段',
+    level: '级别',
+    levels: { error: '错误', warning: '提醒' },
     message: '错误信息',
   },
 } as const;
