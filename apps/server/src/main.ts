@@ -7,6 +7,7 @@ import { buildApp } from './http/app.ts';
 import type { App, AppContext } from './http/context.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
 import { piiCipherFromEnv } from './adapters/crypto.ts';
+import { WebhookWorker } from './jobs/webhooks.worker.ts';
 
 export interface StartOptions extends Partial<Config> {
   /** Directory of the built console; undefined serves the API only. */
@@ -20,6 +21,8 @@ export interface RunningServer {
   app: App;
   ctx: AppContext;
   report: BootstrapReport;
+  /** The webhook relay/delivery worker, when running (WEBHOOK_WORKER=off, or under vitest, disables it). */
+  webhookWorker: WebhookWorker | null;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     await close();
     throw err;
   }
+  // Tests drive their own worker with an injected clock (WebhookWorker.runOnce); servers run it on a timer.
+  const workerMode = process.env.WEBHOOK_WORKER ?? (process.env.VITEST ? 'off' : 'on');
+  const webhookWorker = workerMode === 'off' ? null : new WebhookWorker(ctx.db, { clock: ctx.clock, pii: ctx.pii, onError: (err) => app.log.error({ err }, 'webhook worker pass failed') });
+  webhookWorker?.start(Number(process.env.WEBHOOK_WORKER_INTERVAL_MS ?? 1000) || 1000);
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -64,7 +71,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     app,
     ctx,
     report,
+    webhookWorker,
     async close() {
+      await webhookWorker?.stop();
       await app.close();
       await close();
     },

@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002_network.ts';
 import * as m0003 from './migrations/0003_parcels.ts';
 import * as m0010 from './migrations/0010_planning.ts';
 import * as m0020 from './migrations/0020_outbound.ts';
+import * as m0030 from './migrations/0030_partners_stations.ts';
 
 // One ordered list of migrations for both engines. Add new ones here (names sort in order).
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_parcels': m0003,
   '0010_planning': m0010,
   '0020_outbound': m0020,
+  '0030_partners_stations': m0030,
 };
 
 class StaticProvider implements MigrationProvider {

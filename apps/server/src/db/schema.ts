@@ -182,6 +182,21 @@ export interface OutboundEventsTable {
   actor_id: string | null; body_hash: string; payload: Json;
 }
 
+// ---------- partners kept informed (issue 5; migration 0030) ----------
+export interface WebhookEndpointsTable {
+  partner_code: string; url: string; secret_enc: string; status: string; disabled_reason: string | null; disabled_at: Timestamp | null;
+  created_at: Timestamp; updated_at: Timestamp;
+}
+export interface WebhookDeliveriesTable {
+  id: string; outbox_id: number; partner_code: string; parcel_id: string | null; waybill_no: string | null; event_type: string; body: string;
+  status: string; attempts: Generated<number>; next_attempt_at: Timestamp; locked_until: Timestamp | null; last_status_code: number | null;
+  last_error: string | null; delivered_at: Timestamp | null; replays: Generated<number>; created_at: Timestamp;
+}
+export interface WebhookAttemptsTable {
+  id: Generated<number>; delivery_id: string; attempt: number; started_at: Timestamp; duration_ms: number; status_code: number | null; error: string | null; url: string;
+}
+export interface PartnerStatusCodesTable { partner_code: string; status: string; code: string; updated_at: Timestamp }
+
 export interface DB {
   divisions: DivisionsTable;
   division_aliases: DivisionAliasesTable;
@@ -223,4 +238,8 @@ export interface DB {
   outbound_orders: OutboundOrdersTable;
   label_jobs: LabelJobsTable;
   outbound_events: OutboundEventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  partner_status_codes: PartnerStatusCodesTable;
 }
