@@ -40,6 +40,8 @@ export interface Division {
   parent?: string;
   kind?: string;
   pinyin?: string;
+  /** Pinyin initials (鸡贾村 → jj). */
+  initials?: string;
 }
 
 export interface DivisionDetail extends Division {
@@ -66,6 +68,7 @@ export interface Village {
   visitRule: VisitRule;
   plannedVisitsPerWeek: number;
   stationOutletId?: string;
+  remote?: boolean;
 }
 
 export const OUTLET_KINDS = ['postal_office', 'agency_office', 'franchise_point', 'express_station', 'village_station'] as const;

@@ -12,7 +12,7 @@ import { defaultKpiPeriod, kpiQuery } from '../api/hooks.ts';
 import { preloadPage } from './modules.tsx';
 import { currentLang } from '../i18n/index.ts';
 import LoginPage from './LoginPage.tsx';
-import { AuthProvider, useAuth } from './auth.tsx';
+import { AuthProvider, rememberedRole, useAuth } from './auth.tsx';
 import { PageFallback } from './PageFallback.tsx';
 import ShellLayout from './ShellLayout.tsx';
 
@@ -30,7 +30,9 @@ const queryClient = new QueryClient({
 if (getToken() && !window.location.pathname.startsWith('/login')) {
   const path = window.location.pathname;
   preloadPage(path);
-  if (path === '/' || path.startsWith('/dashboard')) void queryClient.prefetchQuery(kpiQuery(defaultKpiPeriod()));
+  const role = rememberedRole();
+  const office = role === null || role === 'admin' || role === 'county_manager' || role === 'outlet_clerk';
+  if (office && (path === '/' || path.startsWith('/dashboard'))) void queryClient.prefetchQuery(kpiQuery(defaultKpiPeriod()));
 }
 
 /** Route guard: no token → login page (with ?next=); token → wait for /auth/me. */

@@ -14,6 +14,24 @@ interface AuthState {
 
 const AuthContext = createContext<AuthState | null>(null);
 
+const ROLE_KEY = 'cuntong.role';
+/** The last signed-in role, only to decide what to prefetch at start-up (never for access). */
+export function rememberedRole(): string | null {
+  try {
+    return localStorage.getItem(ROLE_KEY);
+  } catch {
+    return null;
+  }
+}
+function rememberRole(role: string | null): void {
+  try {
+    if (role) localStorage.setItem(ROLE_KEY, role);
+    else localStorage.removeItem(ROLE_KEY);
+  } catch {
+    // storage unavailable
+  }
+}
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
   const [token, setTokenState] = useState<string | null>(() => getToken());
@@ -33,6 +51,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       const res = await request<{ token: string; user: User }>(`${API}/auth/login`, { method: 'POST', body: { username, password } });
       qc.clear();
       setToken(res.token);
+      rememberRole(res.user.role);
       qc.setQueryData(['me'], res.user);
       setTokenState(res.token);
       return res.user;
@@ -41,6 +60,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   const logout = useCallback(() => {
+    rememberRole(null);
     setToken(null);
     setTokenState(null);
     qc.clear();

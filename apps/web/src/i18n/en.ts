@@ -131,6 +131,7 @@ export const en: Messages = {
     planned: 'Planned visits/week',
     minimum: 'Minimum visits/week',
     allowedDays: 'Allowed days',
+    remote: 'Remote',
     station: 'Village station',
   },
   outlets: {

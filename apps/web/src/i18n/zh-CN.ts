@@ -130,6 +130,7 @@ export const zhCN = {
     planned: '计划频次/周',
     minimum: '最低频次/周',
     allowedDays: '可投递日',
+    remote: '偏远',
     station: '村邮站',
   },
   outlets: {

@@ -87,7 +87,12 @@ export default function DivisionsPage() {
                       <Tag>{level(item.level)}</Tag>
                       {item.name} <Typography.Text type="secondary">{item.code}</Typography.Text>
                     </span>
-                    {item.pinyin && <Typography.Text type="secondary">{item.pinyin}</Typography.Text>}
+                    {item.pinyin && (
+                      <Typography.Text type="secondary">
+                        {item.pinyin}
+                        {item.initials ? ` · ${item.initials}` : ''}
+                      </Typography.Text>
+                    )}
                   </List.Item>
                 )}
               />
@@ -98,7 +103,7 @@ export default function DivisionsPage() {
                 <Descriptions.Item label={t('common.code')}>{d.code}</Descriptions.Item>
                 <Descriptions.Item label={t('divisions.shortName')}>{d.shortName}</Descriptions.Item>
                 <Descriptions.Item label={t('divisions.level')}>{level(d.level)}</Descriptions.Item>
-                <Descriptions.Item label={t('divisions.pinyin')}>{d.pinyin ?? ''}</Descriptions.Item>
+                <Descriptions.Item label={t('divisions.pinyin')}>{[d.pinyin, d.initials].filter(Boolean).join(' · ')}</Descriptions.Item>
                 <Descriptions.Item label={t('divisions.childCount')}>{d.childCount ?? ''}</Descriptions.Item>
                 {d.kind && <Descriptions.Item label={t('common.kind')}>{i18n.exists(`divisions.kinds.${d.kind}`) ? t(`divisions.kinds.${d.kind}`) : d.kind}</Descriptions.Item>}
                 <Descriptions.Item label={t('divisions.path')} span={2}>

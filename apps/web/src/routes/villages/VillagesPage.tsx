@@ -16,7 +16,7 @@ export default function VillagesPage() {
   const [importOpen, setImportOpen] = useState(false);
   const columns: ColumnsType<Village> = [
     { title: t('common.code'), dataIndex: 'code', width: 130 },
-    { title: t('common.name'), dataIndex: 'name' },
+    { title: t('common.name'), dataIndex: 'name', render: (n: string, r) => (<>{n}{r.remote && <Tag color="orange" style={{ marginInlineStart: 6 }}>{t('villages.remote')}</Tag>}</>) },
     { title: t('common.county'), dataIndex: 'countyCode', render: (c: string) => countyName(c) },
     { title: t('common.town'), dataIndex: 'townCode' },
     {
