@@ -87,6 +87,32 @@ describe(`weekly plans over the API (${process.env.TEST_DB ?? 'pglite'})`, () =>
     expect((await json<Page<{ id: string }>>(s.api('/api/v1/plans?status=accepted', { as: 'sandu' }))).items.map((x) => x.id)).toEqual([plan.id]);
   });
 
+  it('previews the dispatch of the parcels waiting at an outlet: runs in plan order, bags, the rest with its next service day', async () => {
+    const day = plan.days.find((d) => d.routes.length > 0)!;
+    const route = day.routes[0]!;
+    const outlet = route.depotId;
+    const village = route.stops[0]!.villageCode;
+    const db = s.ctx.db;
+    await db.insertInto('manifests').values({ id: 'man_plantest', partner_code: 'ZTO', outlet_id: outlet, county_code: '522732', source: 'api', parcel_count: 4, accepted: 4, duplicates: 0 }).execute();
+    const parcel = (n: number, villageCode: string | null, status = 'at_outlet') => ({
+      id: `pcl_plantest${n}`, partner_code: 'ZTO', waybill_no: `ZT9000000${n}`, manifest_id: 'man_plantest', outlet_id: outlet, county_code: '522732',
+      village_code: villageCode, address_status: villageCode ? 'resolved' : 'unresolved', address_candidates: '[]', weight_g: 1500, pieces: 1, cod_fen: 0, service: 'door', status, status_at: new Date(),
+    });
+    await db.insertInto('parcels').values([parcel(1, village), parcel(2, village, 'sorted'), parcel(3, null), parcel(4, village, 'delivered')]).execute();
+    type D = { parcels: number; unaddressed: Array<{ waybillNo: string }>; runs: Array<{ vehicleId: string; loadKg: number; stops: Array<{ villageCode: string; parcels: Array<{ waybillNo: string }> }> }>; deferred: Array<{ waybillNo: string; reason: string; nextDay: number | null }> };
+    const r = await json<D>(s.api(`/api/v1/plans/${plan.id}/dispatch?outlet=${outlet}&day=${day.day}`, { as: 'sandu' }));
+    expect(r.parcels).toBe(3);
+    expect(r.unaddressed.map((x) => x.waybillNo)).toEqual(['ZT90000003']);
+    const stop = r.runs.flatMap((x) => x.stops).find((x) => x.villageCode === village)!;
+    expect(stop.parcels.map((x) => x.waybillNo)).toEqual(['ZT90000001', 'ZT90000002']);
+    expect(r.deferred).toEqual([]);
+    const late = await json<D>(s.api(`/api/v1/plans/${plan.id}/dispatch?outlet=${outlet}&day=${day.day}&now=23:00`, { as: 'sandu' }));
+    expect(late.deferred.map((x) => x.reason)).toEqual(['the runs visiting the village today have left', 'the runs visiting the village today have left']);
+    expect(late.deferred[0]!.nextDay).not.toBeNull();
+    expect((await s.api(`/api/v1/plans/${plan.id}/dispatch?outlet=${outlet}&day=${day.day}`, { as: 'duyun' })).status).toBe(404);
+    expect((await s.api(`/api/v1/plans/${plan.id}/dispatch?outlet=out_nope&day=1`, { as: 'sandu' })).status).toBe(404);
+  });
+
   it('an administrator plans the whole region; county managers do not see region plans', async () => {
     const r = await s.api('/api/v1/plans', { method: 'POST', as: 'admin', json: { solverIterations: 0, timeLimitS: 30 } });
     expect(r.status).toBe(201);

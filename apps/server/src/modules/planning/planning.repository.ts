@@ -121,3 +121,18 @@ export async function markAccepted(db: Db, id: string, by: string, at: Date, sco
   await q.execute();
   await db.updateTable('plans').set({ status: 'accepted', accepted_by: by, accepted_at: at }).where('id', '=', id).execute();
 }
+
+/**
+ * Parcels waiting at an outlet for delivery (handed over, sorted, or back from a failed attempt),
+ * read-only: the parcel module owns these rows. Only ids, village, weight and waybill.
+ */
+export async function parcelsWaitingAt(db: Db, outletId: string) {
+  return db
+    .selectFrom('parcels')
+    .select(['id', 'waybill_no', 'village_code', 'weight_g'])
+    .where('outlet_id', '=', outletId)
+    .where('status', 'in', ['at_outlet', 'sorted', 'delivery_failed'])
+    .where('purged_at', 'is', null)
+    .orderBy('id')
+    .execute();
+}

@@ -48,6 +48,19 @@ export default function planningRoutes(app: App, ctx: AppContext) {
     return reply.type('application/geo+json').send(fc);
   });
 
+  app.get('/api/v1/plans/:id/dispatch', {
+    preValidation: staffOnly,
+    schema: {
+      tags: ['planning'], summary: 'Dispatch preview: the parcels waiting at an outlet → the plan’s carrier runs and bus bags of a weekday (read-only)',
+      params: Id,
+      querystring: Type.Object({ outlet: Type.String(), day: Type.Integer({ minimum: 1, maximum: 7 }), now: Type.Optional(Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'HH:MM: runs and trips leaving earlier are gone (re-dispatch of late parcels)' })) }),
+      response: { 200: S.Dispatch, ...errorResponses(401, 403, 404) },
+    },
+  }, async (req) => {
+    const now = req.query.now ? req.query.now.split(':').map(Number) : undefined;
+    return svc.dispatch(principal(req), req.params.id, { outletId: req.query.outlet, day: req.query.day as Weekday, ...(now ? { nowS: ((now[0] ?? 0) * 60 + (now[1] ?? 0)) * 60 } : {}) });
+  });
+
   app.post('/api/v1/plans/:id/accept', {
     preValidation: managers,
     schema: { tags: ['planning'], summary: 'Accept a draft plan: its routes replace the stops and days of the routes it was made from (one transaction, audited)', params: Id, response: { 200: S.PlanDetail, ...errorResponses(401, 403, 404, 409) } },

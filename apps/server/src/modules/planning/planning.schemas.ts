@@ -58,3 +58,15 @@ export const PlanDetail = Type.Object({
 });
 
 export const GeoJson = Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Unknown()) });
+
+const ParcelRef = Type.Object({ id: Type.String(), waybillNo: Type.String() });
+export const Dispatch = Type.Object({
+  planId: Type.String(), outletId: Type.String(), day: Weekday, parcels: Type.Integer(), unaddressed: Type.Array(ParcelRef),
+  runs: Type.Array(Type.Object({
+    vehicleId: Type.String(), vehicleCode: Type.String(), trip: Type.Integer(), departureS: Type.Number(), capacityKg: Type.Number(), loadKg: Type.Number(),
+    stops: Type.Array(Type.Object({ villageCode: Type.String(), arrival: Type.String(), parcels: Type.Array(ParcelRef) })),
+  })),
+  bags: Type.Array(Type.Object({ tripId: Type.String(), lineCode: Type.String(), departure: Type.String(), villageCode: Type.String(), arrival: Type.String(), parcels: Type.Array(ParcelRef) })),
+  deferred: Type.Array(Type.Object({ parcelId: Type.String(), waybillNo: Type.String(), villageCode: Type.String(), nextDay: Nullable(Weekday), reason: Type.String() })),
+  notes: Type.Array(Type.String()),
+});

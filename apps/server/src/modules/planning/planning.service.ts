@@ -9,6 +9,7 @@ import {
   type FeatureCollection,
   cachedProvider,
   deliveryRoutesFromPlan,
+  dispatchDay,
   evaluateCurrentRoutes,
   greatCircleProvider,
   planGeoJson,
@@ -164,6 +165,35 @@ export class PlanningService {
     await this.visible(p, id);
     const c = (await repo.getContents(this.db, id)) as repo.PlanContents;
     return planGeoJson({ routes: c.routes, bus: c.bus }, c.places, day);
+  }
+
+  /**
+   * Dispatch preview (read-only): the parcels now waiting at an outlet → the plan's runs and bus
+   * bags of `day`, with load checks; what cannot go today gets its next service day and the reason.
+   * Nothing is written (no parcel events, no manifests).
+   */
+  async dispatch(p: Principal, id: string, q: { outletId: string; day: Weekday; nowS?: number }) {
+    const r = await this.visible(p, id);
+    const c = (await repo.getContents(this.db, id)) as repo.PlanContents;
+    if (!c.places.depots.some((d) => d.id === q.outletId)) throw notFound('plan.outlet_not_in_plan', `outlet ${q.outletId} has no routes in plan ${id}`);
+    const lines = (await net.listBusLines(this.db, { countyCode: r.countyCode ?? undefined, limit: ALL, offset: 0 })).items;
+    const rows = await repo.parcelsWaitingAt(this.db, q.outletId);
+    const waybill = new Map(rows.map((x) => [x.id, x.waybill_no]));
+    const addressed = rows.filter((x) => x.village_code !== null);
+    const res = dispatchDay({
+      day: q.day, outletId: q.outletId, routes: c.routes, bus: c.bus, busLines: lines, vehicles: c.vehicles,
+      parcels: addressed.map((x) => ({ id: x.id, villageCode: x.village_code as string, weightKg: x.weight_g / 1000 })),
+      ...(q.nowS !== undefined ? { nowS: q.nowS } : {}),
+    });
+    const wb = (ids: string[]) => ids.map((x) => ({ id: x, waybillNo: waybill.get(x) ?? '' }));
+    return {
+      planId: id, outletId: q.outletId, day: q.day, parcels: rows.length,
+      unaddressed: rows.filter((x) => x.village_code === null).map((x) => ({ id: x.id, waybillNo: x.waybill_no })),
+      runs: res.runs.map((run) => ({ ...run, stops: run.stops.map((s) => ({ villageCode: s.villageCode, arrival: s.arrival, parcels: wb(s.parcelIds) })) })),
+      bags: res.bags.map((b) => ({ tripId: b.tripId, lineCode: b.lineCode, departure: b.departure, villageCode: b.villageCode, arrival: b.arrival, parcels: wb(b.parcelIds) })),
+      deferred: res.deferred.map((d) => ({ ...d, waybillNo: waybill.get(d.parcelId) ?? '' })),
+      notes: res.notes,
+    };
   }
 
   /**
