@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import fc from 'fast-check';
+import { type EventType, project } from '@cuntong/domain/parcels/status.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../http/app.ts';
 import { ParcelsService, requestHash } from './parcels.service.ts';
@@ -270,6 +272,41 @@ describe(`inbound parcels (${process.env.TEST_DB ?? 'pglite'})`, () => {
         expect(again.every((r) => r.result === 'duplicate')).toBe(true);
         expect(await outboxCount(id)).toBe(before);
       }
+    });
+
+    it('property (fast-check): random lifecycles, each event 1–3 times, shuffled, from 4 concurrent clients = in-order ingestion', async () => {
+      const lifecycle = fc.record({
+        sorted: fc.boolean(), bus: fc.boolean(), failures: fc.integer({ min: 0, max: 2 }),
+        end: fc.constantFrom('door', 'station', 'return', 'open'),
+        copies: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 16, maxLength: 16 }),
+        order: fc.array(fc.nat(), { minLength: 48, maxLength: 48 }),
+      });
+      await fc.assert(
+        fc.asyncProperty(lifecycle, async ({ sorted, bus, failures, end, copies, order }) => {
+          const { id } = await newParcel({ service: end === 'station' ? 'station' : 'door' });
+          const types: EventType[] = ['handed_over'];
+          if (sorted) types.push('sorted');
+          if (bus) types.push('loaded_on_bus', 'unloaded_at_stop');
+          for (let i = 0; i < failures; i++) types.push('out_for_delivery', 'delivery_failed');
+          if (end === 'door') types.push('out_for_delivery', 'delivered');
+          if (end === 'station') types.push('out_for_delivery', 'delivered_to_station', 'picked_up');
+          if (end === 'return') types.push('returned_to_partner');
+          const life = types.map((t, i) => event(id, t, i + 1, t === 'delivered' ? { proof } : t === 'picked_up' ? { proof: { kind: 'pickup_code', ref: 'pc', recipientType: 'recipient' } } : t === 'delivery_failed' ? { reason: 'recipient_absent' } : {}));
+          const expected = project([{ eventId: 'm', type: 'manifest_received', eventTime: at(0) }, ...life.map((e) => ({ eventId: e.eventId, type: e.type as EventType, eventTime: e.eventTime }))]);
+          const stream = life.flatMap((e, i) => Array.from({ length: copies[i] ?? 1 }, () => e));
+          for (let i = stream.length - 1; i > 0; i--) {
+            const j = (order[i] ?? 0) % (i + 1);
+            [stream[i], stream[j]] = [stream[j]!, stream[i]!];
+          }
+          const results = (await Promise.all([0, 1, 2, 3].map((k) => batch(stream.filter((_, i) => i % 4 === k), k % 2 ? 'hejiang' : 'sandu')))).flat();
+          expect(results.filter((r) => r.result === 'created')).toHaveLength(life.length);
+          expect(results.every((r) => r.result === 'created' || r.result === 'duplicate')).toBe(true);
+          const v = await json<ParcelView>(s.api(`/api/v1/parcels/${id}`, { as: 'sandu' }));
+          expect(v.status).toBe(expected.status);
+          expect(v.events.map((e) => e.eventId).sort()).toEqual([...life.map((e) => e.eventId), v.events.find((e) => e.type === 'manifest_received')!.eventId].sort());
+        }),
+        { numRuns: 12 },
+      );
     });
 
     it('writes one outbox row per status change for in-order events', async () => {
