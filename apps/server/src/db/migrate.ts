@@ -3,6 +3,7 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 import * as m0001 from './migrations/0001_core.ts';
 import * as m0002 from './migrations/0002_network.ts';
 import * as m0003 from './migrations/0003_parcels.ts';
+import * as m0011 from './migrations/0011_bus_services.ts';
 import * as m0010 from './migrations/0010_planning.ts';
 import * as m0020 from './migrations/0020_outbound.ts';
 import * as m0030 from './migrations/0030_partners_stations.ts';
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_network': m0002,
   '0003_parcels': m0003,
   '0010_planning': m0010,
+  '0011_bus_services': m0011,
   '0020_outbound': m0020,
   '0030_partners_stations': m0030,
 };

@@ -197,7 +197,10 @@ export interface WebhookAttemptsTable {
 }
 export interface PartnerStatusCodesTable { partner_code: string; status: string; code: string; updated_at: Timestamp }
 
+export interface VillageBusServicesTable { village_code: string; trip_id: string; line_id: string; days: number[]; plan_id: string | null }
+
 export interface DB {
+  village_bus_services: VillageBusServicesTable;
   divisions: DivisionsTable;
   division_aliases: DivisionAliasesTable;
   users: UsersTable;

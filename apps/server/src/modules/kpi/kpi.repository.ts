@@ -17,11 +17,18 @@ export interface CountyNetworkCounts {
 export async function networkCountsByCounty(db: Kysely<DB>, countyCode?: string): Promise<CountyNetworkCounts[]> {
   const rows = await sql<{ county_code: string; county_name: string; committees: number; reached: number; units: number; meeting: number }>`
     with planned as (
-      select s.village_code, count(distinct d.day) as visits
-      from route_stops s
-      join delivery_routes r on r.id = s.route_id and r.active
-      cross join lateral unnest(s.days) as d(day)
-      group by s.village_code
+      select village_code, count(distinct day) as visits from (
+        select s.village_code, d.day
+        from route_stops s
+        join delivery_routes r on r.id = s.route_id and r.active
+        cross join lateral unnest(s.days) as d(day)
+        union
+        select b.village_code, d.day
+        from village_bus_services b
+        join bus_lines l on l.id = b.line_id and l.active
+        cross join lateral unnest(b.days) as d(day)
+      ) x
+      group by village_code
     ),
     bus as (
       select distinct bs.village_code from bus_stops bs join bus_lines l on l.id = bs.line_id and l.active where bs.village_code is not null

@@ -119,8 +119,11 @@ export async function existingOutletCodes(db: Db, codes: string[]) {
 
 // ---------- villages ----------
 export interface VillageFilter extends ListFilter { belowRule?: boolean }
-// Planned visits per week = distinct weekdays on which an active route stops at the village.
-const PLANNED = sql<number>`(select count(distinct d.day) from route_stops s join delivery_routes r on r.id = s.route_id cross join lateral unnest(s.days) as d(day) where s.village_code = v.code and r.active)`;
+// Planned visits per week = distinct weekdays on which an active route stops at the village or an
+// accepted bus service drops its parcels there.
+const PLANNED = sql<number>`(select count(distinct x.day) from (
+  select d.day from route_stops s join delivery_routes r on r.id = s.route_id and r.active cross join lateral unnest(s.days) as d(day) where s.village_code = v.code
+  union select d.day from village_bus_services b join bus_lines l on l.id = b.line_id and l.active cross join lateral unnest(b.days) as d(day) where b.village_code = v.code) x)`;
 const STATION = sql<string | null>`(select min(o.id) from outlets o where o.village_code = v.code and o.kind = 'village_station' and o.active)`;
 export function villageQuery(db: Db) {
   return db.selectFrom('villages as v').innerJoin('divisions as d', 'd.code', 'v.code');
@@ -330,4 +333,11 @@ export async function upsertBusLines(db: Db, lines: BusLine[]) {
     if (l.stops.length) await db.insertInto('bus_stops').values(l.stops.map((s) => ({ line_id: id, seq: s.seq, name: s.name, village_code: s.villageCode ?? null, outlet_id: s.outletId ?? null, lon: s.lon, lat: s.lat }))).execute();
     if (l.trips.length) await db.insertInto('bus_trips').values(l.trips.map((t) => ({ id: t.id, line_id: id, departure: t.departure, days: t.days, capacity_parcels: t.capacityParcels, fee_per_parcel_fen: t.feePerParcelFen }))).execute();
   }
+}
+
+/** Replaces the bus services of the given villages (an accepted plan's decision). */
+export async function replaceBusServices(db: Db, villageCodes: string[], services: Array<{ villageCode: string; tripId: string; lineId: string; days: number[]; planId: string }>) {
+  if (villageCodes.length) for (let i = 0; i < villageCodes.length; i += 1000) await db.deleteFrom('village_bus_services').where('village_code', 'in', villageCodes.slice(i, i + 1000)).execute();
+  for (let i = 0; i < services.length; i += 500)
+    await db.insertInto('village_bus_services').values(services.slice(i, i + 500).map((b) => ({ village_code: b.villageCode, trip_id: b.tripId, line_id: b.lineId, days: b.days, plan_id: b.planId }))).execute();
 }

@@ -223,6 +223,9 @@ export class PlanningService {
       const routes = deliveryRoutesFromPlan(templates, c.routes, outlets.items as Outlet[], villages.items as Village[]);
       await net.upsertRoutes(tx, routes);
       written = routes.length;
+      // Bus services replace carrier visits for their villages: record them so the network's
+      // visits-per-week (and the KPIs) count them.
+      await net.replaceBusServices(tx, villages.items.map((v) => v.code), c.bus.map((b) => ({ villageCode: b.villageCode, tripId: b.tripId, lineId: b.lineId, days: b.days, planId: id })));
       const now = this.opts.clock();
       await repo.markAccepted(tx, id, p.username, now, { countyCode: r.countyCode });
       await appendAudit(tx, p, { action: 'plan.accept', objectType: 'plan', objectId: id, detail: { scope: r.scope, countyCode: r.countyCode, routes: written, active: routes.filter((x) => x.active).length, busVillages: c.bus.length } }, now);
