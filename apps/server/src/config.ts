@@ -24,6 +24,8 @@ export interface Config {
   uploadLimitBytes: number;
   /** Serve the web console from apps/web/dist. */
   serveWeb: boolean;
+  /** OSRM server for road distances in planning (its table API); none = great circle × detour factor. */
+  osrmUrl?: string;
 }
 
 function int(name: string, value: string | undefined, dflt: number): number {
@@ -48,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimitBytes: int('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES, 16 * 1024 * 1024),
     uploadLimitBytes: int('UPLOAD_LIMIT_BYTES', env.UPLOAD_LIMIT_BYTES, 20 * 1024 * 1024),
     serveWeb: env.SERVE_WEB !== '0',
+    osrmUrl: env.OSRM_URL || undefined,
     ...overrides,
   };
   return cfg;

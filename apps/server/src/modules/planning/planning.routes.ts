@@ -10,8 +10,7 @@ const managers = roles('admin', 'county_manager');
 const Id = Type.Object({ id: Type.String() });
 
 export default function planningRoutes(app: App, ctx: AppContext) {
-  // OSRM_URL: optional OSRM server for road distances (read once here; belongs in config.ts).
-  const osrmUrl = process.env.OSRM_URL || undefined;
+  const osrmUrl = ctx.config.osrmUrl;
   const svc = new PlanningService(ctx.db, { clock: ctx.clock, ...(osrmUrl ? { osrmUrl } : {}) });
 
   app.post('/api/v1/plans', {
