@@ -86,11 +86,12 @@ export async function recordAttempt(db: Db, a: { delivery_id: string; attempt: n
 export async function updateDelivery(db: Db, id: string, set: { status?: string; attempts: number; next_attempt_at?: Date; last_status_code: number | null; last_error: string | null; delivered_at?: Date | null }) {
   await db.updateTable('webhook_deliveries').set({ ...set, locked_until: null }).where('id', '=', id).execute();
 }
-/** Earliest time a pending delivery of an active endpoint is due (the worker's next wake-up). */
+/** Earliest time a sendable delivery (active endpoint, first pending of its parcel) is due: the worker's next wake-up. */
 export async function nextDue(db: Db): Promise<Date | null> {
   const r = await sql<{ t: Date | string | null }>`
     SELECT min(d.next_attempt_at) AS t FROM webhook_deliveries d JOIN webhook_endpoints e ON e.partner_code = d.partner_code AND e.status = 'active'
-    WHERE d.status = 'pending'`.execute(db);
+    WHERE d.status = 'pending'
+      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries x WHERE x.parcel_id = d.parcel_id AND x.status = 'pending' AND x.outbox_id < d.outbox_id)`.execute(db);
   const t = r.rows[0]?.t;
   return t ? new Date(t) : null;
 }
