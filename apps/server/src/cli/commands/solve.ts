@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .description('solve a CVRPLIB (.vrp) or Solomon VRPTW (.txt) instance; prints one JSON object')
     .option('--time-limit <seconds>', 'time limit in seconds', '10')
     .option('--seed <n>', 'random seed', '1')
-    .option('--threads <n>', 'worker threads (independent seeds, best kept)', '1')
+    .option('--threads <n>', 'worker threads (islands exchanging their best solution)', '1')
     .option('--iterations <n>', 'iteration limit (deterministic for a seed)')
     .option('--vehicle-cost <n>', 'Solomon: fixed cost per vehicle in distance units (default 1000: vehicles first)')
     .action(async (file: string, opts: SolveCliOptions) => {
