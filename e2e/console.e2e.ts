@@ -39,9 +39,36 @@ async function withSession(token: string | undefined, run: (s: Session) => Promi
   try {
     await run(s);
     s.assertClean();
+  } catch (err) {
+    // Keep what the browser showed when a step failed.
+    const name = (expect.getState().currentTestName ?? 'test').replace(/[^\w一-龥]+/g, '-').slice(0, 80);
+    await s.page.screenshot({ path: join(ARTIFACTS, `failed-${name}.png`) }).catch(() => undefined);
+    if (s.problems.length) console.error(s.problems.join('\n'));
+    throw err;
   } finally {
     await s.close();
   }
+}
+
+/** Hovers until the tooltip with `text` shows (a hover during a re-render can be missed). */
+async function hoverForTooltip(page: Session['page'], testId: string, text: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await page.mouse.move(0, 0);
+    await page.getByTestId(testId).hover();
+    try {
+      await page.locator('.ant-tooltip').filter({ hasText: text }).first().waitFor({ timeout: 5000 });
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
+}
+
+/** Picks an option of the header's language select. */
+async function chooseLanguage(page: Session['page'], label: string): Promise<void> {
+  await page.getByTestId('lang-switch').click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: label }).click();
+  await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
 }
 
 describe('web console', () => {
@@ -90,21 +117,17 @@ describe('web console', () => {
       await expect.poll(() => card.getAttribute('data-value')).toBe(String(villages?.value));
       // Every figure the API returns has a card and a formula tooltip.
       for (const f of fromApi.figures) await expect.poll(() => page.locator(`[data-kpi="${f.key}"]`).count()).toBe(1);
-      await page.getByTestId('kpi-help-villages').hover();
-      await page.locator('.ant-tooltip').filter({ hasText: formulaZh(villages) }).first().waitFor();
+      await hoverForTooltip(page, 'kpi-help-villages', formulaZh(villages));
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
 
       // English and back (menu, KPI labels, antd locale through <html lang>).
-      await page.getByTestId('lang-switch').click();
-      await page.locator('.ant-select-item-option').filter({ hasText: 'English' }).click();
+      await chooseLanguage(page, 'English');
       await page.getByTestId('side-menu').getByText('Dashboard', { exact: true }).waitFor();
       await card.getByText('Administrative villages').waitFor();
       expect(await page.locator('html').getAttribute('lang')).toBe('en');
-      await page.locator('.ant-select-dropdown').first().waitFor({ state: 'hidden' });
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard-en.png') });
-      await page.getByTestId('lang-switch').click();
-      await page.locator('.ant-select-item-option').filter({ hasText: '简体中文' }).click();
+      await chooseLanguage(page, '简体中文');
       await page.getByTestId('side-menu').getByText('运营总览', { exact: true }).waitFor();
       await card.getByText('行政村数').waitFor();
       expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
