@@ -63,6 +63,10 @@ describe(`outbound 黔货出山 (${engine})`, () => {
     expect((await json<Problem>(s.api('/api/v1/quotes', { method: 'POST', as: 'sandu', json: { destinationCode: '71', weightG: 1000 } }))).code).toBe('tariff.destination_not_served');
     expect((await s.api('/api/v1/quotes', { method: 'POST', as: 'sandu', json: { weightG: 1000 } })).status).toBe(422);
     expect((await s.api('/api/v1/quotes', { method: 'POST', json: { destinationCode: '52', weightG: 1000 } })).status).toBe(401);
+    expect((await s.api('/api/v1/quotes', { method: 'POST', as: 'zto', json: { destinationCode: '52', weightG: 1000 } })).status).toBe(403);
+    expect((await s.api('/api/v1/shippers', { as: 'zto' })).status).toBe(403);
+    const spec = await json<{ paths: Record<string, unknown> }>(s.api('/openapi.json'));
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/quotes', '/api/v1/orders/import', '/api/v1/labels', '/api/v1/outbound/summary']));
   });
 
   it('shippers: created in the county, scoped reads (三都 sees 三都 only), 403 / 404 / 409 / 422', async () => {
@@ -249,6 +253,15 @@ describe(`outbound 黔货出山 (${engine})`, () => {
     expect(numbers.filter((n) => n.startsWith('9528'))).toHaveLength(5);
     const ranges = await json<{ items: Array<{ id: string; remaining: number }> }>(s.api('/api/v1/waybill-ranges', { as: 'admin' }));
     expect(ranges.items.find((r) => r.id === 'wbr_small')?.remaining).toBe(0);
+    // exhaustion: with the default range retired and only a 2-number range left, 3 numbers are refused
+    expect((await s.api('/api/v1/waybill-ranges/wbr_default_qn', { method: 'PATCH', as: 'admin', json: { active: false } })).status).toBe(200);
+    expect((await s.api('/api/v1/waybill-ranges', { method: 'POST', as: 'admin', json: { id: 'wbr_tiny', scheme: { kind: 'domestic', prefix: '9530', serialWidth: 9 }, from: 1, to: 2 } })).status).toBe(201);
+    const exhausted = await s.api('/api/v1/waybill-numbers', { method: 'POST', as: 'admin', json: { count: 3 } });
+    expect(exhausted.status).toBe(409);
+    expect((await json<Problem>(exhausted)).code).toBe('waybill.range_exhausted');
+    expect((await json<{ numbers: string[] }>(s.api('/api/v1/waybill-numbers', { method: 'POST', as: 'admin', json: { count: 2 } }))).numbers.every((n) => n.startsWith('9530'))).toBe(true);
+    expect((await s.api('/api/v1/waybill-ranges/wbr_default_qn', { method: 'PATCH', as: 'admin', json: { active: true } })).status).toBe(200);
+    expect((await s.api('/api/v1/waybill-ranges/nope', { method: 'PATCH', as: 'admin', json: { active: true } })).status).toBe(404);
     // the ledger refuses a number issued before, whatever the code above does
     await expect(sql`insert into waybill_issued (waybill_no, range_id, serial, issued_at) values (${numbers[0]!}, 'wbr_default_qn', 1, now())`.execute(s.ctx.db)).rejects.toThrow();
     await expect(sql`update waybill_ranges set next_serial = 1 where id = 'wbr_default_qn'`.execute(s.ctx.db)).rejects.toThrow();

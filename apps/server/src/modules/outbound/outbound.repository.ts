@@ -82,6 +82,10 @@ export async function advanceRange(db: Db, id: string, expectedNext: number, nex
 export async function insertRange(db: Db, row: { id: string; scheme: string; from_serial: number; to_serial: number; next_serial: number; priority: number; created_by: string | null; created_at: Date }) {
   await db.insertInto('waybill_ranges').values(row).execute();
 }
+export async function setRangeActive(db: Db, id: string, active: boolean) {
+  const r = await db.updateTable('waybill_ranges').set({ active }).where('id', '=', id).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
 export async function insertIssued(db: Db, rows: Array<{ waybill_no: string; range_id: string; serial: number; issued_at: Date }>) {
   await inChunks(rows, 2000, (c) => db.insertInto('waybill_issued').values(c).execute());
 }

@@ -90,6 +90,9 @@ export default function outboundRoutes(app: App, ctx: AppContext) {
   app.post('/api/v1/waybill-ranges', { preValidation: admin, schema: { tags, summary: 'Configure a new range (must not overlap any range ever configured)', body: Type.Object({ id: Type.Optional(Type.String({ pattern: '^[a-z0-9_]{3,40}$' })), scheme: Scheme, from: Type.Integer({ minimum: 0 }), to: Type.Integer({ minimum: 0 }), priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })) }, { additionalProperties: false }), response: res(201, 401, 403, 409, 422) } }, async (req, reply) =>
     reply.status(201).send(await svc.createRange(principal(req), { ...req.body, scheme: req.body.scheme as WaybillScheme })),
   );
+  app.patch('/api/v1/waybill-ranges/:id', { preValidation: admin, schema: { tags, summary: 'Retire or re-activate a range (numbers already issued are never reissued)', params: Id, body: Type.Object({ active: Type.Boolean() }, { additionalProperties: false }), response: res(200, 401, 403, 404) } }, async (req) =>
+    svc.setRangeActive(principal(req), req.params.id, req.body.active),
+  );
   app.post('/api/v1/waybill-numbers', { preValidation: roles('admin', 'county_manager'), schema: { tags, summary: 'Issue waybill numbers without an order (pre-printed rolls)', body: Type.Object({ count: Type.Integer({ minimum: 1, maximum: 10000 }) }, { additionalProperties: false }), response: res(201, 401, 403, 409) } }, async (req, reply) =>
     reply.status(201).send({ numbers: await svc.issueNumbers(principal(req), req.body.count) }),
   );

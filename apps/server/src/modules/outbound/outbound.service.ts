@@ -269,6 +269,17 @@ export class OutboundService {
     return range;
   }
 
+  /** Retires (or brings back) a range; its issued numbers stay in the ledger either way. */
+  async setRangeActive(p: Principal, id: string, active: boolean) {
+    if (p.role !== 'admin') throw forbidden('scope.admin', 'waybill ranges are managed by the prefecture administrator');
+    const at = this.opts.clock();
+    await this.db.transaction().execute(async (tx) => {
+      if (!(await repo.setRangeActive(tx, id, active))) throw notFound('waybill_range.not_found', `no range ${id}`);
+      await appendAudit(tx, p, { action: active ? 'waybill_range.activate' : 'waybill_range.retire', objectType: 'waybill_range', objectId: id }, at);
+    });
+    return (await this.listRanges(p)).find((r) => r.id === id);
+  }
+
   /**
    * Issues `count` domestic numbers inside the caller's transaction: the active ranges are locked
    * (SELECT … FOR UPDATE) until it commits, the cursor moves with a compare-and-set, and every
