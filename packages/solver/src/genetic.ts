@@ -277,7 +277,7 @@ export class Genetic {
       return;
     }
     for (const ind of pop) ind.penCost = this.penalised(ind, 1);
-    const byCost = pop.map((ind, i) => i).sort((a, b) => pop[a]!.penCost - pop[b]!.penCost || a - b);
+    const byCost = pop.map((_, i) => i).sort((a, b) => pop[a]!.penCost - pop[b]!.penCost || a - b);
     const rankCost = new Float64Array(n);
     byCost.forEach((i, r) => (rankCost[i] = r / (n - 1)));
     const div = pop.map((ind) => this.avgClose(ind));

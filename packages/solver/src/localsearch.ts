@@ -822,7 +822,6 @@ export class LocalSearch {
       const pu = this.prev[u]!;
       const x = this.next[u]!;
       const pv = this.prev[v]!;
-      const y = this.next[v]!;
       const dd = this.d(pu, v) + this.d(v, x) - this.cPuU - this.cUX + this.d(pv, u) + this.cUY - this.d(pv, v) - this.cVY;
       if (this.hopeless(ru, rv, dd, -1, 0)) return false;
       this.accPrefix(this.prev[u]!);
