@@ -131,6 +131,13 @@ describe(`inbound parcels (${process.env.TEST_DB ?? 'pglite'})`, () => {
       expect((await json<Problem>(twice)).errors![0]!.path).toBe('/parcels/1/waybillNo');
     });
 
+    it('takes manifests only for counties where the partner has an agreement in force', async () => {
+      expect((await s.api('/api/v1/partners', { method: 'POST', as: 'admin', json: { code: 'NOAGR', name: '无协议快递', active: true } })).status).toBe(201);
+      const svc = new ParcelsService(s.ctx.db, { region: '5227', clock: s.ctx.clock, pii: s.ctx.pii });
+      const p = { id: 'usr_noagr', username: 'noagr', displayName: 'NOAGR', role: 'partner' as const, partnerCode: 'NOAGR', via: 'api_key' as const };
+      await expect(svc.ingestManifest(p, { partnerCode: 'NOAGR', outletCode: HEJIANG, parcels: [parcel(wb()) as never], source: 'api' })).rejects.toMatchObject({ code: 'manifest.no_agreement' });
+    });
+
     it('keeps the partner API for partners, and each partner to its own parcels (404, not 403)', async () => {
       const { waybillNo } = await newParcel();
       const mine = await s.api(`/partner/v1/parcels/${waybillNo}`, { as: 'zto' });
@@ -298,7 +305,7 @@ describe(`inbound parcels (${process.env.TEST_DB ?? 'pglite'})`, () => {
             const j = (order[i] ?? 0) % (i + 1);
             [stream[i], stream[j]] = [stream[j]!, stream[i]!];
           }
-          const results = (await Promise.all([0, 1, 2, 3].map((k) => batch(stream.filter((_, i) => i % 4 === k), k % 2 ? 'hejiang' : 'sandu')))).flat();
+          const results = (await Promise.all([0, 1, 2, 3].map((k) => stream.filter((_, i) => i % 4 === k)).filter((c) => c.length > 0).map((c, k) => batch(c, k % 2 ? 'hejiang' : 'sandu')))).flat();
           expect(results.filter((r) => r.result === 'created')).toHaveLength(life.length);
           expect(results.every((r) => r.result === 'created' || r.result === 'duplicate')).toBe(true);
           const v = await json<ParcelView>(s.api(`/api/v1/parcels/${id}`, { as: 'sandu' }));

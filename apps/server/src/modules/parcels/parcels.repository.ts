@@ -24,6 +24,13 @@ export async function findPartner(db: Db, code: string) {
   return db.selectFrom('partners').select(['code', 'name', 'active']).where('code', '=', code).executeTakeFirst();
 }
 
+/** Whether the partner has an active agreement for the county on that day. */
+export async function hasAgreement(db: Db, partnerCode: string, countyCode: string, day: string): Promise<boolean> {
+  const r = await db.selectFrom('agreements').select('id').where('partner_code', '=', partnerCode).where('county_code', '=', countyCode).where('active', '=', true)
+    .where('valid_from', '<=', day).where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', day)])).limit(1).executeTakeFirst();
+  return r !== undefined;
+}
+
 // ---------- idempotency keys ----------
 export async function getIdempotency(db: Db, owner: string, key: string) {
   return db.selectFrom('idempotency_keys').selectAll().where('owner', '=', owner).where('key', '=', key).executeTakeFirst();

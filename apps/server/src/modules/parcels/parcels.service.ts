@@ -105,6 +105,9 @@ export class ParcelsService {
     const outlet = await repo.findOutletByCode(this.db, req.outletCode);
     if (!outlet || !outlet.active) throw invalid('manifest.outlet_unknown', `no active outlet with code ${req.outletCode}`, [{ path: '/outletCode', message: 'unknown outlet' }]);
     if (p.role !== 'partner' && !canReadCounty(p, outlet.county_code)) throw forbidden('scope.county', `outlet ${req.outletCode} is outside your county`);
+    if (!(await repo.hasAgreement(this.db, req.partnerCode, outlet.county_code, this.clock().toISOString().slice(0, 10)))) {
+      throw invalid('manifest.no_agreement', `${req.partnerCode} has no cooperation agreement in force for the county of outlet ${req.outletCode}`, [{ path: '/outletCode', message: 'no agreement for this county' }]);
+    }
 
     // Validate every row; the same waybill twice in one batch must be the same parcel.
     const errors: FieldError[] = [];
