@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,9 +38,16 @@ export function ensureWebBuild(): Promise<{ distDir: string; built: boolean }> {
     // React's development build (several times slower to render).
     const saved = process.env.NODE_ENV;
     process.env.NODE_ENV = 'production';
+    // Build beside dist/ and swap it in, so a failed or concurrent build never leaves a half-written dist/.
+    const tmpDir = join(webDir, 'node_modules', `.dist-build-${process.pid}-${Date.now()}`); // git-ignored
     try {
-      await build({ configFile, mode: 'production', logLevel: 'warn' });
+      await build({ configFile, mode: 'production', logLevel: 'warn', build: { outDir: tmpDir, emptyOutDir: true } });
+      const old = `${distDir}.old-${process.pid}`;
+      if (existsSync(distDir)) renameSync(distDir, old);
+      renameSync(tmpDir, distDir);
+      rmSync(old, { recursive: true, force: true });
     } finally {
+      rmSync(tmpDir, { recursive: true, force: true });
       if (saved === undefined) delete process.env.NODE_ENV;
       else process.env.NODE_ENV = saved;
     }
