@@ -226,6 +226,29 @@ describe(`webhooks (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(received.filter((x) => x.path === '/zto-gone' && bodyOf(x).waybillNo === w2).map((x) => x.answered)).toEqual([410, 200]);
   });
 
+  it('keeps retrying a dead endpoint for more than 24 hours, then marks the message failed; an administrator replays it', async () => {
+    await register('zto', '/zto-down');
+    behaviour.set('/zto-down', () => 500);
+    const w = wb('ZT');
+    await manifest('zto', [parcel(w)]);
+    const t0 = Math.max(nowMs, Date.now());
+    await drive(t0 + 100 * 3600_000);
+    const tries = received.filter((x) => x.path === '/zto-down' && bodyOf(x).waybillNo === w);
+    expect(tries).toHaveLength(10);
+    expect(tries.at(-1)!.fakeNowS - tries[0]!.fakeNowS).toBeGreaterThan(24 * 3600);
+    const d = await s.ctx.db.selectFrom('webhook_deliveries').select(['id', 'status', 'attempts']).where('waybill_no', '=', w).executeTakeFirstOrThrow();
+    expect(d).toMatchObject({ status: 'failed', attempts: 10 });
+    const failedList = await json<{ items: Array<{ id: string }> }>(s.api(`/api/v1/webhooks/deliveries?partner=ZTO&status=failed&waybill=${w}`, { as: 'admin' }));
+    expect(failedList.items.map((x) => x.id)).toEqual([d.id]);
+    expect((await s.api(`/api/v1/webhooks/deliveries/${d.id}/replay`, { method: 'POST', as: 'zto' })).status).toBe(403);
+    behaviour.set('/zto-down', () => 200);
+    expect((await s.api(`/api/v1/webhooks/deliveries/${d.id}/replay`, { method: 'POST', as: 'admin' })).status).toBe(202);
+    await drive(nowMs);
+    const last = received.filter((x) => x.path === '/zto-down' && bodyOf(x).waybillNo === w).at(-1)!;
+    expect(last).toMatchObject({ id: d.id, answered: 200 });
+    expect(verifies(last)).toBe(true);
+  });
+
   it('property: exactly one webhook per status transition however many duplicate events came, all signed', async () => {
     await register('yto', '/yto');
     const map = await s.api('/partner/v1/status-mapping', { method: 'PUT', as: 'yto', json: { mapping: { delivered: 'SIGNED', picked_up: 'SIGNED', manifested: 'GOT' } } });
