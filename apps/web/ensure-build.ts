@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,6 +48,11 @@ export function ensureWebBuild(): Promise<{ distDir: string; built: boolean }> {
       rmSync(old, { recursive: true, force: true });
     } finally {
       rmSync(tmpDir, { recursive: true, force: true });
+      try {
+        rmdirSync(join(webDir, 'node_modules')); // only if we created it and it is empty
+      } catch {
+        // not empty or not there
+      }
       if (saved === undefined) delete process.env.NODE_ENV;
       else process.env.NODE_ENV = saved;
     }
