@@ -227,6 +227,13 @@ describe(`outbound 黔货出山 (${engine})`, () => {
     expect((await s.api('/api/v1/labels', { method: 'POST', as: 'duyun', json: { orderIds: [single.id] } })).status).toBe(404);
     expect((await s.api('/api/v1/labels', { method: 'POST', as: 'sandu', json: { format: 'thermal' } })).status).toBe(422);
 
+    const hundred = (await json<Page<Order>>(s.api(`/api/v1/orders?importId=${bulkImportId}&limit=100`, { as: 'sandu' }))).items.map((o) => o.id);
+    const t100 = performance.now();
+    const r100 = await s.api('/api/v1/labels', { method: 'POST', as: 'sandu', json: { orderIds: hundred } });
+    const size100 = (await r100.arrayBuffer()).byteLength;
+    console.log(`[${engine}] labels endpoint, 100 orders: ${(performance.now() - t100).toFixed(0)} ms (data + job ${r100.headers.get('x-prepare-ms')} ms), ${(size100 / 1024).toFixed(0)} KB`);
+    expect(r100.headers.get('x-labels')).toBe('100');
+
     const t = performance.now();
     const bulk = await s.api('/api/v1/labels', { method: 'POST', as: 'sandu', json: { importId: bulkImportId } });
     const size = (await bulk.arrayBuffer()).byteLength;

@@ -335,7 +335,10 @@ export class OutboundService {
         const q = priceQuote(tariff, { destinationCode: o.region.county.code, weightG: o.weightG, ...(dims ? { dimensions: dims } : {}), ...(contract ? { contract } : {}), date });
         ok.push({ order: { ...o, weightG: o.weightG }, quote: q });
       } catch (err) {
-        if (err instanceof DomainError) rejected.push({ row: o.row, field: err.code === 'tariff.too_heavy' || err.code === 'tariff.weight_invalid' ? 'weight' : 'address', message: err.message });
+        if (err instanceof DomainError) {
+          const field = err.code === 'tariff.too_heavy' || err.code === 'tariff.weight_invalid' ? 'weight' : err.code === 'tariff.destination_not_served' ? 'address' : 'row';
+          rejected.push({ row: o.row, field, message: err.message });
+        }
         else throw err;
       }
     }
