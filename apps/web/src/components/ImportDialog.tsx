@@ -99,7 +99,7 @@ export function ImportDialog({ resource, resourceLabel, open, onClose }: { resou
           <p>{t('import.choose')}</p>
         </Upload.Dragger>
         <div>
-          <Typography.Text>{t('import.mode')}：</Typography.Text>
+          <Typography.Text>{t('import.modeLabel')}</Typography.Text>
           <Radio.Group value={mode} onChange={(e) => setMode(e.target.value as 'all' | 'valid')}>
             <Radio value="all">{t('import.modeAll')}</Radio>
             <Radio value="valid">{t('import.modeValid')}</Radio>

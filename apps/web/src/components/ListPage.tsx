@@ -95,7 +95,7 @@ export function ListPage<T extends object>(props: ListPageProps<T>) {
         )}
         <div className="toolbar-right">
           {props.toolbar?.(params)}
-          <Button icon={<ReloadOutlined />} onClick={() => void list.refetch()} aria-label="reload" />
+          <Button icon={<ReloadOutlined />} onClick={() => void list.refetch()} aria-label={t('common.reload')} />
         </div>
       </div>
       {list.isError && <Alert type="error" showIcon style={{ marginBottom: 12 }} title={t('common.loadFailed', { message: list.error.message })} />}

@@ -34,6 +34,7 @@ export const en: Messages = {
     required: 'Please enter the {{field}}',
   },
   common: {
+    reload: 'Reload',
     search: 'Search',
     reset: 'Reset',
     create: 'New',
@@ -95,6 +96,7 @@ export const en: Messages = {
     trend: 'Daily trend',
     byCounty: 'By county',
     exportXlsx: 'Export Excel',
+    formulaText: 'How it is computed: {{formula}}',
     formula: 'How it is computed',
     hours: 'h',
     countyName: 'County',
@@ -238,6 +240,7 @@ export const en: Messages = {
     hint: 'A CSV or Excel (.xlsx) file with a header row.',
     choose: 'Choose a file',
     start: 'Import',
+    modeLabel: 'Mode: ',
     mode: 'Mode',
     modeAll: 'All rows or nothing',
     modeValid: 'Import the valid rows only',

@@ -33,6 +33,7 @@ export const zhCN = {
     required: '请输入{{field}}',
   },
   common: {
+    reload: '刷新',
     search: '查询',
     reset: '重置',
     create: '新建',
@@ -94,6 +95,7 @@ export const zhCN = {
     trend: '每日趋势',
     byCounty: '分县统计',
     exportXlsx: '导出 Excel',
+    formulaText: '计算方法：{{formula}}',
     formula: '计算方法',
     hours: '小时',
     countyName: '区县',
@@ -237,6 +239,7 @@ export const zhCN = {
     hint: '支持 CSV 或 Excel（.xlsx）文件，第一行为表头。',
     choose: '选择文件',
     start: '开始导入',
+    modeLabel: '导入方式：',
     mode: '导入方式',
     modeAll: '全部校验通过才导入',
     modeValid: '仅导入有效行',

@@ -135,7 +135,7 @@ export default function DashboardPage() {
                   title={
                     <>
                       <span>{kpiLabel(f.key)}</span>
-                      <Tooltip title={<>{t('dashboard.formula')}：{formulaText(f.formula, i18n.language)}</>}>
+                      <Tooltip title={t('dashboard.formulaText', { formula: formulaText(f.formula, i18n.language) })}>
                         <InfoCircleOutlined data-testid={`kpi-help-${f.key}`} style={{ color: '#999' }} />
                       </Tooltip>
                     </>
