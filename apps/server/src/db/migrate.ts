@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import * as m0001 from './migrations/0001_core.ts';
 import * as m0002 from './migrations/0002_network.ts';
@@ -7,6 +7,7 @@ import * as m0011 from './migrations/0011_bus_services.ts';
 import * as m0010 from './migrations/0010_planning.ts';
 import * as m0020 from './migrations/0020_outbound.ts';
 import * as m0030 from './migrations/0030_partners_stations.ts';
+import * as m0031 from './migrations/0031_stations.ts';
 
 // One ordered list of migrations for both engines. Add new ones here (names sort in order).
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_bus_services': m0011,
   '0020_outbound': m0020,
   '0030_partners_stations': m0030,
+  '0031_stations': m0031,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -26,7 +28,11 @@ class StaticProvider implements MigrationProvider {
 }
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider() });
+  // Name the schema of the migration tables: without it Kysely counts a kysely_migration table of
+  // *any* schema as ours, which breaks when several test schemas share one PostgreSQL database.
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const migrationTableSchema = rows[0]?.schema ?? undefined;
+  const migrator = new Migrator({ db, provider: new StaticProvider(), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
