@@ -34,8 +34,8 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function withSession(token: string | undefined, run: (s: Session) => Promise<void>): Promise<void> {
-  const s = await Session.open(browser, stack.url, token);
+async function withSession(token: string | undefined, run: (s: Session) => Promise<void>, viewport?: { width: number; height: number }): Promise<void> {
+  const s = await Session.open(browser, stack.url, token, viewport);
   try {
     await run(s);
     s.assertClean();
@@ -201,6 +201,24 @@ describe('web console', () => {
       expect(await err.locator('#openingHours').count()).toBe(1);
       expect((await err.locator('.ant-form-item-explain').innerText()).length).toBeGreaterThan(0);
     });
+  });
+
+  test('on a tablet (820×1180) the menu collapses and opens from the header', async () => {
+    await withSession(
+      admin.token,
+      async ({ page }) => {
+        await page.goto(`${stack.url}/dashboard`);
+        await page.locator('[data-kpi="villages"]').waitFor();
+        const menu = page.getByTestId('side-menu');
+        expect(await menu.isVisible()).toBe(false);
+        await page.getByRole('button', { name: '展开菜单' }).click();
+        await menu.getByText('网点', { exact: true }).click();
+        await page.getByTestId('list-table').locator('.ant-table-row').first().waitFor();
+        await expect.poll(() => menu.isVisible()).toBe(false);
+        await page.screenshot({ path: join(ARTIFACTS, 'tablet-outlets.png') });
+      },
+      { width: 820, height: 1180 },
+    );
   });
 
   test('a county manager (sandu) sees only 三都 data', async () => {

@@ -74,8 +74,8 @@ export class Session {
     readonly base: string,
   ) {}
 
-  static async open(browser: Browser, base: string, token?: string): Promise<Session> {
-    const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  static async open(browser: Browser, base: string, token?: string, viewport = VIEWPORT): Promise<Session> {
+    const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', hasTouch: viewport.width < 1024 });
     if (token) await context.addInitScript((t: string) => window.localStorage.setItem('cuntong.token', t), token);
     const page = await context.newPage();
     const s = new Session(context, page, base);

@@ -10,6 +10,7 @@ export interface User {
   countyCode?: string;
   outletId?: string;
   partnerCode?: string;
+  active?: boolean;
 }
 
 export interface FieldErrorItem {

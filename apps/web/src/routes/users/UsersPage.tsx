@@ -9,6 +9,7 @@ import type { Role, User } from '../../api/types.ts';
 import { useCountyScope, useUser } from '../../app/auth.tsx';
 import { CountySelect, useCountyName } from '../../components/CountySelect.tsx';
 import { ListPage } from '../../components/ListPage.tsx';
+import { ActiveTag } from '../../components/format.tsx';
 
 const ROLES: Role[] = ['admin', 'county_manager', 'outlet_clerk', 'carrier', 'station_keeper', 'partner'];
 
@@ -85,6 +86,7 @@ export default function UsersPage() {
     { title: t('common.county'), dataIndex: 'countyCode', render: (c?: string) => countyName(c) },
     { title: t('users.outletId'), dataIndex: 'outletId', render: (v?: string) => v ?? '' },
     { title: t('users.partnerCode'), dataIndex: 'partnerCode', render: (v?: string) => v ?? '' },
+    { title: t('common.status'), dataIndex: 'active', render: (a?: boolean) => <ActiveTag active={a} /> },
   ];
   return (
     <>
