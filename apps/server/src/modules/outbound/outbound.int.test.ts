@@ -125,6 +125,20 @@ describe(`outbound 黔货出山 (${engine})`, () => {
     expect((await s.api(`/api/v1/orders/${single.id}`, { as: 'duyun' })).status).toBe(404);
   });
 
+  it('makes a retried single order safe with Idempotency-Key (one order, one number)', async () => {
+    const body = { shipperId: sandu.id, recipient: { name: '潘阿妹', phone: '13985401234', address: '贵州省贵阳市云岩区中华北路1号' }, weightG: 2500, product: '米粉' };
+    const headers = { 'idempotency-key': 'station-7-0001' };
+    const [a, b] = await Promise.all([s.api('/api/v1/orders', { method: 'POST', as: 'hejiang', json: body, headers }), s.api('/api/v1/orders', { method: 'POST', as: 'hejiang', json: body, headers })]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const [oa, ob] = [await json<Order>(a), await json<Order>(b)];
+    expect(oa.id).toBe(ob.id);
+    expect(oa.waybillNo).toBe(ob.waybillNo);
+    expect([a.headers.get('idempotent-replayed'), b.headers.get('idempotent-replayed')].filter(Boolean)).toEqual(['true']);
+    const c = await s.api('/api/v1/orders', { method: 'POST', as: 'hejiang', json: { ...body, weightG: 2600 }, headers });
+    expect(c.status).toBe(409);
+    expect((await json<Problem>(c)).code).toBe('idempotency.mismatch');
+  });
+
   it('cancels an order not yet collected (409 after that, no label, scope 404)', async () => {
     const o = await json<Order>(s.api('/api/v1/orders', { method: 'POST', as: 'hejiang', json: { shipperId: sandu.id, recipient: { name: '蒙小妹', phone: '18685401234', address: '贵州省黔南州三都县三合街道中华路5号' }, weightG: 300, product: '蜂蜜' } }));
     expect(o).toMatchObject({ priceFen: 800, category: '蜂蜜' });

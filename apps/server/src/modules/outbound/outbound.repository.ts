@@ -163,6 +163,17 @@ export async function insertLabelJob(db: Db, row: Insertable<DB['label_jobs']>) 
   await db.insertInto('label_jobs').values(row).execute();
 }
 
+// ---------- idempotency of single orders (the core idempotency_keys table) ----------
+export async function getIdempotency(db: Db, owner: string, key: string) {
+  return db.selectFrom('idempotency_keys').select(['request_hash', 'response']).where('owner', '=', owner).where('key', '=', key).executeTakeFirst();
+}
+/** Claims a key inside the order's transaction; a concurrent claim waits for it, then finds the row (false). */
+export async function claimIdempotency(db: Db, owner: string, key: string, requestHash: string, response: unknown, at: Date): Promise<boolean> {
+  const r = await db.insertInto('idempotency_keys').values({ owner, key, request_hash: requestHash, status_code: 201, response: JSON.stringify(response), created_at: at })
+    .onConflict((oc) => oc.columns(['owner', 'key']).doNothing()).executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
 // ---------- events ----------
 export async function insertEvents(db: Db, rows: NewEvent[]) {
   await inChunks(rows, 1000, (c) => db.insertInto('outbound_events').values(c).execute());

@@ -101,11 +101,17 @@ export default function outboundRoutes(app: App, ctx: AppContext) {
   app.post('/api/v1/orders', {
     preValidation: staffOnly,
     schema: {
-      tags, summary: 'One order (console or station page): validated, priced and numbered',
+      tags, summary: 'One order (console or station page): validated, priced and numbered; send Idempotency-Key to make a retry safe',
       body: Type.Object({ shipperId: Type.String(), externalNo: Type.Optional(Type.String({ maxLength: 64 })), recipient: Type.Object({ name: Type.String({ minLength: 1, maxLength: 30 }), phone: Phone, address: Type.String({ minLength: 2, maxLength: 200 }) }, { additionalProperties: false }), weightG: Type.Integer({ minimum: 1, maximum: 1_000_000 }), dimensions: Type.Optional(Dimensions), product: Type.Optional(Type.String({ maxLength: 100 })), quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 9999 })), remark: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
       response: res(201, 401, 403, 404, 409, 422),
     },
-  }, async (req, reply) => reply.status(201).send(await svc.createOrder(principal(req), req.body)));
+  }, async (req, reply) => {
+    const key = req.headers['idempotency-key'];
+    if (key !== undefined && (typeof key !== 'string' || !/^[\x21-\x7e]{1,100}$/.test(key))) throw invalid('idempotency.key', 'Idempotency-Key must be 1–100 visible ASCII characters', [{ path: 'headers/idempotency-key', message: 'invalid' }]);
+    const r = await svc.createOrderIdempotent(principal(req), req.body, key);
+    if (r.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.status(201).send(r.order);
+  });
   app.get('/api/v1/orders', { preValidation: staffOnly, schema: { tags, summary: 'Outbound orders (recipient masked)', querystring: Type.Object({ county: County, shipperId: Type.Optional(Type.String()), importId: Type.Optional(Type.String()), status: Type.Optional(Type.String()), waybillNo: Type.Optional(Type.String()), ...PageQuery }), response: res(200, 401, 403, 422) } }, async (req) =>
     svc.listOrders(principal(req), { ...req.query, ...page(req.query) }),
   );

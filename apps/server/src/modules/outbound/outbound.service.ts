@@ -388,7 +388,35 @@ export class OutboundService {
     return s;
   }
 
-  async createOrder(p: Principal, input: OrderInput): Promise<OrderView> {
+  /**
+   * One order. With an Idempotency-Key the claim is written in the order's own transaction: a
+   * repeat (same key and body) returns the first order, never a second number; the same key with
+   * another body is a conflict.
+   */
+  async createOrderIdempotent(p: Principal, input: OrderInput, key: string | undefined): Promise<{ order: OrderView; replayed: boolean }> {
+    if (!key) return { order: await this.createOrder(p, input), replayed: false };
+    const owner = `outbound.order:${p.id}`;
+    const hash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+    const replay = async (): Promise<{ order: OrderView; replayed: boolean } | undefined> => {
+      const hit = await repo.getIdempotency(this.db, owner, key);
+      if (!hit) return undefined;
+      if (hit.request_hash !== hash) throw conflict('idempotency.mismatch', 'this Idempotency-Key was used with another request body');
+      return { order: await this.getOrder(p, json<{ orderId: string }>(hit.response).orderId), replayed: true };
+    };
+    const first = await replay();
+    if (first) return first;
+    try {
+      return { order: await this.createOrder(p, input, { owner, key, hash }), replayed: false };
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'idempotency.claimed') {
+        const again = await replay();
+        if (again) return again;
+      }
+      throw err;
+    }
+  }
+
+  async createOrder(p: Principal, input: OrderInput, idem?: { owner: string; key: string; hash: string }): Promise<OrderView> {
     const shipper = await this.writableShipper(p, input.shipperId);
     const header = ['订单编号', '收货人姓名', '联系手机', '收货地址', '宝贝标题', '购买数量', '重量(g)', '备注'];
     const cells = [input.externalNo ?? '', input.recipient.name, input.recipient.phone, input.recipient.address, input.product ?? '', String(input.quantity ?? 1), String(input.weightG), input.remark ?? ''];
@@ -399,9 +427,11 @@ export class OutboundService {
     if (rejected.length) throw invalid('order.invalid', rejected.map((r) => r.message).join('；'), rejected.map((r) => ({ path: FIELD_PATH[r.field] ?? '', message: r.message })));
     if (input.externalNo && (await repo.existingExternalNos(this.db, shipper.id, [input.externalNo])).size) throw conflict('order.duplicate', `order ${input.externalNo} of this shipper exists`);
     const at = this.opts.clock();
+    const orderId = newId('obo');
     const id = await this.db.transaction().execute(async (tx) => {
+      if (idem && !(await repo.claimIdempotency(tx, idem.owner, idem.key, idem.hash, { orderId }, at))) throw conflict('idempotency.claimed', 'the Idempotency-Key is taken');
       const numbers = await this.allocate(tx, 1, at);
-      const rows = this.orderRows(priced.ok, numbers, shipper, p, at, null, input.dimensions);
+      const rows = this.orderRows(priced.ok, numbers, shipper, p, at, null, input.dimensions).map((r) => ({ ...r, id: orderId }));
       await repo.insertOrders(tx, rows);
       await appendAudit(tx, p, { action: 'order.create', objectType: 'order', objectId: rows[0]!.id, detail: { waybillNo: numbers[0], shipper: shipper.code } }, at);
       return rows[0]!.id;
