@@ -584,7 +584,8 @@ export class OutboundService {
     if (input.importId) {
       const imp = await repo.getImport(this.db, input.importId);
       if (!imp || !canReadCounty(p, imp.county_code)) throw notFound('order_import.not_found', `no import ${input.importId}`);
-      rows = await repo.ordersByImport(this.db, input.importId);
+      // a whole import prints without its cancelled orders
+      rows = (await repo.ordersByImport(this.db, input.importId)).filter((r) => r.status !== 'cancelled');
     } else {
       const ids = [...new Set(input.orderIds ?? [])];
       if (!ids.length) throw invalid('labels.empty', 'give orderIds or importId', [{ path: '/orderIds', message: 'empty' }]);
@@ -618,8 +619,7 @@ export class OutboundService {
     const at = this.opts.clock();
     const counties = [...new Set(rows.map((r) => r.county_code))];
     await this.db.transaction().execute(async (tx) => {
-      if (input.importId) await repo.markPrintedByImport(tx, input.importId);
-      else await repo.markPrinted(tx, rows.map((r) => r.id));
+      await repo.markPrinted(tx, rows.map((r) => r.id));
       await repo.insertLabelJob(tx, { id: jobId, county_code: counties.length === 1 ? counties[0]! : null, format: input.format, labels: rows.length, reprints, order_ids: JSON.stringify(rows.map((r) => r.id)), created_by: p.id, created_at: at });
       await appendAudit(tx, p, { action: reprints ? 'labels.reprint' : 'labels.print', objectType: 'label_job', objectId: jobId, detail: { format: input.format, labels: rows.length, reprints, ...(input.importId ? { importId: input.importId } : {}) } }, at);
     });
