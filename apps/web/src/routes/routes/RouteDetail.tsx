@@ -1,7 +1,7 @@
-import { ArrowLeftOutlined, CheckOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, CheckOutlined, EditOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Descriptions, Row, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useItem, useRoute, useVillages } from '../../api/hooks.ts';
@@ -10,6 +10,7 @@ import { PageFallback } from '../../app/PageFallback.tsx';
 import { useCountyName } from '../../components/CountySelect.tsx';
 import { ActiveTag, formatDurationS, formatKm, WeekdayTags } from '../../components/format.tsx';
 import { useTileUrl } from '../../map/tiles.ts';
+import { RouteStopsEditor } from './RouteStopsEditor.tsx';
 
 const RouteMap = lazy(() => import('../../map/RouteMap.tsx'));
 const DAYS = [1, 2, 3, 4, 5, 6, 7] as const;
@@ -23,6 +24,7 @@ export default function RouteDetail() {
   const outlet = useItem<Outlet>('outlets', r?.outletId);
   const countyName = useCountyName();
   const tiles = useTileUrl();
+  const [editing, setEditing] = useState(false);
 
   const byCode = useMemo(() => new Map((villages.data?.items ?? []).map((v) => [v.code, v])), [villages.data]);
   const stops = useMemo(() => [...(r?.stops ?? [])].sort((a, b) => a.seq - b.seq), [r]);
@@ -100,8 +102,23 @@ export default function RouteDetail() {
                 )}
               </div>
             </Card>
-            <Card size="small" title={t('routes.schedule')} style={{ marginTop: 12 }}>
-              <Table<RouteStop> className="schedule-grid" data-testid="schedule-grid" size="small" rowKey="seq" columns={gridColumns} dataSource={stops} pagination={false} scroll={{ x: 'max-content' }} />
+            <Card
+              size="small"
+              title={t('routes.schedule')}
+              style={{ marginTop: 12 }}
+              extra={
+                !editing && (
+                  <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="route-edit">
+                    {t('routes.editStops')}
+                  </Button>
+                )
+              }
+            >
+              {editing ? (
+                <RouteStopsEditor route={r} villages={villages.data?.items ?? []} onDone={() => setEditing(false)} />
+              ) : (
+                <Table<RouteStop> className="schedule-grid" data-testid="schedule-grid" size="small" rowKey="seq" columns={gridColumns} dataSource={stops} pagination={false} scroll={{ x: 'max-content' }} />
+              )}
             </Card>
           </Col>
         </Row>
