@@ -239,6 +239,12 @@ describe(`outbound 黔货出山 (${engine})`, () => {
     const audit = await s.ctx.db.selectFrom('audit_log').select(['action', 'object_id']).where('action', 'in', ['labels.print', 'labels.reprint']).orderBy('seq').execute();
     expect(audit.map((a) => a.action)).toEqual(['labels.print', 'labels.reprint', 'labels.reprint']);
     expect((await s.api('/api/v1/labels', { method: 'POST', as: 'duyun', json: { orderIds: [single.id] } })).status).toBe(404);
+    const jobs = await json<Page<{ labels: number; reprints: number; countyCode: string }>>(s.api('/api/v1/label-jobs', { as: 'sandu' }));
+    expect(jobs.items.map((j) => [j.labels, j.reprints])).toEqual([[1, 1], [1, 1], [1, 0]]);
+    expect((await json<Page<unknown>>(s.api('/api/v1/label-jobs', { as: 'duyun' }))).total).toBe(0);
+    const imports = await json<Page<{ id: string; imported: number; rowsTotal: number }>>(s.api(`/api/v1/order-imports?shipperId=${sandu.id}`, { as: 'sandu' }));
+    expect(imports.items[0]).toMatchObject({ id: bulkImportId, imported: 10_000, rowsTotal: 10_000 });
+    expect((await s.api(`/api/v1/order-imports/${bulkImportId}`, { as: 'duyun' })).status).toBe(404);
     expect((await s.api('/api/v1/labels', { method: 'POST', as: 'sandu', json: { format: 'thermal' } })).status).toBe(422);
 
     const hundred = (await json<Page<Order>>(s.api(`/api/v1/orders?importId=${bulkImportId}&limit=100`, { as: 'sandu' }))).items.map((o) => o.id);

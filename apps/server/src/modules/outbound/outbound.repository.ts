@@ -107,6 +107,25 @@ export async function existingExternalNos(db: Db, shipperId: string, nos: string
 export async function insertImport(db: Db, row: Insertable<DB['order_imports']>) {
   await db.insertInto('order_imports').values(row).execute();
 }
+export async function listImports(db: Db, q: { countyCode?: string; shipperId?: string; limit: number; offset: number }) {
+  let query = db.selectFrom('order_imports');
+  if (q.countyCode) query = query.where('county_code', 'like', `${q.countyCode}%`);
+  if (q.shipperId) query = query.where('shipper_id', '=', q.shipperId);
+  const [items, total] = await Promise.all([
+    query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset(q.offset).execute(),
+    query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+export async function listLabelJobs(db: Db, q: { countyCode?: string; limit: number; offset: number }) {
+  let query = db.selectFrom('label_jobs');
+  if (q.countyCode) query = query.where('county_code', 'like', `${q.countyCode}%`);
+  const [items, total] = await Promise.all([
+    query.select(['id', 'county_code', 'format', 'labels', 'reprints', 'created_by', 'created_at']).orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset(q.offset).execute(),
+    query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
 export async function getImport(db: Db, id: string) {
   return db.selectFrom('order_imports').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -162,6 +162,14 @@ export default function outboundRoutes(app: App, ctx: AppContext) {
     return svc.importOrders(principal(req), { shipperId: req.query.shipperId, file: buf, filename: file.filename || 'orders.csv', mode: req.query.mode ?? 'all', ...(mapping ? { mapping } : {}), ...(req.query.defaultWeightG ? { defaultWeightG: req.query.defaultWeightG } : {}) });
   });
 
+  app.get('/api/v1/order-imports', { preValidation: staffOnly, schema: { tags, summary: 'Imported order files (counts, mode, time)', querystring: Type.Object({ county: County, shipperId: Type.Optional(Type.String()), ...PageQuery }), response: res(200, 401, 403, 422) } }, async (req) =>
+    svc.listImports(principal(req), { ...req.query, ...page(req.query) }),
+  );
+  app.get('/api/v1/order-imports/:id', { preValidation: staffOnly, schema: { tags, summary: 'One import', params: Id, response: res(200, 401, 403, 404) } }, async (req) => svc.getImport(principal(req), req.params.id));
+  app.get('/api/v1/label-jobs', { preValidation: staffOnly, schema: { tags, summary: 'Label print jobs (reprints counted)', querystring: Type.Object({ county: County, ...PageQuery }), response: res(200, 401, 403, 422) } }, async (req) =>
+    svc.listLabelJobs(principal(req), { ...req.query, ...page(req.query) }),
+  );
+
   // ---------- labels 面单 ----------
   app.post('/api/v1/labels', {
     preValidation: staffOnly,

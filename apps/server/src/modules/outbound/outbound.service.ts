@@ -553,6 +553,30 @@ export class OutboundService {
     };
   }
 
+  private static toImport(r: NonNullable<Awaited<ReturnType<typeof repo.getImport>>>) {
+    return { id: r.id, shipperId: r.shipper_id, countyCode: r.county_code, filename: r.filename, fileHash: r.file_hash, mode: r.mode, rowsTotal: r.rows_total, imported: r.imported, rejectedRows: r.rejected, elapsedMs: r.elapsed_ms, createdBy: r.created_by, createdAt: iso(r.created_at) };
+  }
+
+  async listImports(p: Principal, q: { county?: string; shipperId?: string; limit: number; offset: number }) {
+    const countyCode = this.readScope(p, q.county);
+    const page = await repo.listImports(this.db, { ...q, countyCode });
+    return { items: page.items.map(OutboundService.toImport), total: page.total };
+  }
+
+  async getImport(p: Principal, id: string) {
+    const r = await repo.getImport(this.db, id);
+    if (!r) throw notFound('order_import.not_found', `no import ${id}`);
+    this.visible(p, r.county_code, 'order_import', id);
+    return OutboundService.toImport(r);
+  }
+
+  /** Print jobs of the caller's county (jobs spanning several counties are listed to the admin only). */
+  async listLabelJobs(p: Principal, q: { county?: string; limit: number; offset: number }) {
+    const countyCode = this.readScope(p, q.county);
+    const page = await repo.listLabelJobs(this.db, { ...q, countyCode });
+    return { items: page.items.map((j) => ({ id: j.id, countyCode: j.county_code, format: j.format, labels: j.labels, reprints: j.reprints, createdBy: j.created_by, createdAt: iso(j.created_at) })), total: page.total };
+  }
+
   // ---------- labels ----------
   private decrypt(enc: string | null, fallback: string): string {
     if (!enc) return fallback;
