@@ -8,6 +8,7 @@ import type { App, AppContext } from './http/context.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
 import { piiCipherFromEnv } from './adapters/crypto.ts';
 import { WebhookWorker } from './jobs/webhooks.worker.ts';
+import { StationsWorker } from './jobs/stations.worker.ts';
 
 export interface StartOptions extends Partial<Config> {
   /** Directory of the built console; undefined serves the API only. */
@@ -23,6 +24,8 @@ export interface RunningServer {
   report: BootstrapReport;
   /** The webhook relay/delivery worker, when running (WEBHOOK_WORKER=off, or under vitest, disables it). */
   webhookWorker: WebhookWorker | null;
+  /** Station reminders/returns and SMS sending, when running (same switch as the webhook worker). */
+  stationsWorker: StationsWorker | null;
   close(): Promise<void>;
 }
 
@@ -63,6 +66,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const workerMode = process.env.WEBHOOK_WORKER ?? (process.env.VITEST ? 'off' : 'on');
   const webhookWorker = workerMode === 'off' ? null : new WebhookWorker(ctx.db, { clock: ctx.clock, pii: ctx.pii, onError: (err) => app.log.error({ err }, 'webhook worker pass failed') });
   webhookWorker?.start(Number(process.env.WEBHOOK_WORKER_INTERVAL_MS ?? 1000) || 1000);
+  const stationsWorker = workerMode === 'off' ? null : new StationsWorker(ctx.db, { clock: ctx.clock, pii: ctx.pii, region: ctx.config.region, onError: (err) => app.log.error({ err }, 'stations worker pass failed') });
+  stationsWorker?.start(Number(process.env.STATIONS_WORKER_INTERVAL_MS ?? 5000) || 5000);
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -72,8 +77,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     ctx,
     report,
     webhookWorker,
+    stationsWorker,
     async close() {
       await webhookWorker?.stop();
+      await stationsWorker?.stop();
       await app.close();
       await close();
     },

@@ -196,6 +196,18 @@ export interface WebhookAttemptsTable {
   id: Generated<number>; delivery_id: string; attempt: number; started_at: Timestamp; duration_ms: number; status_code: number | null; error: string | null; url: string;
 }
 export interface PartnerStatusCodesTable { partner_code: string; status: string; code: string; updated_at: Timestamp }
+export interface StationParcelsTable {
+  parcel_id: string; station_id: string; county_code: string; partner_code: string; shelf_slot: string; code_hash: string; basis: string; consent_id: string | null;
+  arrived_at: Timestamp; reminders: Generated<number>; last_reminder_at: Timestamp | null; status: string; closed_at: Timestamp | null; closed_by: string | null;
+  pickup_proof: string | null; received_by: string | null;
+}
+export interface StationPickupAttemptsTable { id: Generated<number>; station_id: string; parcel_id: string | null; at: Timestamp; method: string; result: string; actor_id: string | null }
+export interface NotificationsTable {
+  id: string; dedupe_key: string; channel: Generated<string>; kind: string; parcel_id: string | null; station_id: string | null; phone_enc: string | null; phone_masked: string | null;
+  body_enc: string; body_masked: string; status: string; attempts: Generated<number>; provider: string | null; provider_ref: string | null; last_error: string | null;
+  created_at: Timestamp; sent_at: Timestamp | null;
+}
+export interface SmsMessagesTable { id: string; notification_id: string; to_enc: string; to_masked: string; body_enc: string; body_masked: string; created_at: Timestamp }
 
 export interface VillageBusServicesTable { village_code: string; trip_id: string; line_id: string; days: number[]; plan_id: string | null }
 
@@ -245,4 +257,8 @@ export interface DB {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   partner_status_codes: PartnerStatusCodesTable;
+  station_parcels: StationParcelsTable;
+  station_pickup_attempts: StationPickupAttemptsTable;
+  notifications: NotificationsTable;
+  sms_messages: SmsMessagesTable;
 }
