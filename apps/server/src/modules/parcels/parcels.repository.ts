@@ -126,6 +126,15 @@ export async function getPartnerParcel(db: Db, partnerCode: string, waybillNo: s
 export async function latestByWaybill(db: Db, waybillNo: string) {
   return db.selectFrom('parcels').selectAll().where('waybill_no', '=', waybillNo).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
 }
+/** Public tracking in one round trip for the parcel: with its outlet, village and partner names. */
+export async function trackingRow(db: Db, waybillNo: string) {
+  return db.selectFrom('parcels as p')
+    .leftJoin('outlets as o', 'o.id', 'p.outlet_id')
+    .leftJoin('divisions as d', 'd.code', 'p.village_code')
+    .leftJoin('partners as pt', 'pt.code', 'p.partner_code')
+    .select(['p.id', 'p.waybill_no', 'p.partner_code', 'p.status', 'p.recipient_name_masked', 'p.phone_masked', 'o.name as outlet_name', 'd.short_name as village_name', 'pt.name as partner_name'])
+    .where('p.waybill_no', '=', waybillNo).orderBy('p.created_at', 'desc').limit(1).executeTakeFirst();
+}
 export async function listEvents(db: Db, parcelId: string) {
   return db.selectFrom('parcel_events').selectAll().where('parcel_id', '=', parcelId).orderBy('seq').execute();
 }

@@ -356,19 +356,16 @@ export class ParcelsService {
 
   /** Public tracking: timeline with place names, masked name and phone, nothing internal. */
   async track(waybillNo: string) {
-    const parcel = await repo.latestByWaybill(this.db, waybillNo);
+    const parcel = await repo.trackingRow(this.db, waybillNo);
     if (!parcel) throw notFound('parcel.not_found', `no parcel ${waybillNo}`);
     const rows = await repo.listEvents(this.db, parcel.id);
     const proj = project(rows.map(toDomainEvent));
     const voided = new Set(proj.voided);
-    const outlets = new Map((await repo.findOutletsByIds(this.db, [parcel.outlet_id])).map((o) => [o.id, o.name]));
-    const names = await repo.divisionNames(this.db, parcel.village_code ? [parcel.village_code] : []);
-    const partner = await repo.findPartner(this.db, parcel.partner_code);
-    const village = parcel.village_code ? (names.get(parcel.village_code) ?? null) : null;
+    const village = parcel.village_name ?? null;
     const atVillage = new Set(['out_for_delivery', 'delivered', 'delivered_to_station', 'picked_up', 'delivery_failed', 'unloaded_at_stop']);
     return {
       waybillNo: parcel.waybill_no,
-      partner: partner?.name ?? parcel.partner_code,
+      partner: parcel.partner_name ?? parcel.partner_code,
       status: parcel.status,
       recipientName: parcel.recipient_name_masked ?? '',
       recipientPhone: parcel.phone_masked ?? '',
@@ -377,7 +374,7 @@ export class ParcelsService {
         .filter((r) => r.type !== 'void' && !voided.has(r.event_id))
         .map(toDomainEvent)
         .sort(compareEvents)
-        .map((e) => ({ type: e.type, eventTime: e.eventTime, place: atVillage.has(e.type) && village ? village : (outlets.get(parcel.outlet_id) ?? null) })),
+        .map((e) => ({ type: e.type, eventTime: e.eventTime, place: atVillage.has(e.type) && village ? village : (parcel.outlet_name ?? null) })),
     };
   }
 
