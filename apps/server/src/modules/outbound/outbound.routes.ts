@@ -48,6 +48,23 @@ const ScanBody = Type.Object({ waybillNos: Type.Array(Type.String({ minLength: 5
 const res = (ok: 200 | 201, ...errors: number[]) => ({ [ok]: Type.Unknown(), ...errorResponses(...errors) });
 const MAPPING_FIELDS: OrderField[] = ['orderNo', 'recipientName', 'recipientPhone', 'address', 'province', 'city', 'county', 'weight', 'product', 'quantity', 'remark'];
 
+/** Joins the renderer's small chunks (a page or less each) into ~256 KB buffers for the socket. */
+function* coalesce(chunks: Iterable<Uint8Array | string>, size = 256 * 1024): Generator<Buffer> {
+  let parts: Buffer[] = [];
+  let n = 0;
+  for (const c of chunks) {
+    const b = typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+    parts.push(b);
+    n += b.length;
+    if (n >= size) {
+      yield Buffer.concat(parts, n);
+      parts = [];
+      n = 0;
+    }
+  }
+  if (n) yield Buffer.concat(parts, n);
+}
+
 /** Outbound 黔货出山 (issue 7): shippers, tariffs, quotes, waybill ranges, orders, labels, pickups, bags, handovers, summary. */
 export default function outboundRoutes(app: App, ctx: AppContext) {
   const svc = new OutboundService(ctx.db, { region: ctx.config.region, clock: ctx.clock, pii: ctx.pii, uploadLimitBytes: ctx.config.uploadLimitBytes });
@@ -183,10 +200,10 @@ export default function outboundRoutes(app: App, ctx: AppContext) {
     const job = await svc.labelJob(principal(req), { ...(req.body.orderIds ? { orderIds: req.body.orderIds } : {}), ...(req.body.importId ? { importId: req.body.importId } : {}), format });
     reply.header('x-label-job', job.jobId).header('x-labels', String(job.labels.length)).header('x-reprints', String(job.reprints)).header('x-prepare-ms', String(job.prepareMs));
     if (format === 'zpl') {
-      return reply.type('application/zpl; charset=utf-8').header('content-disposition', `attachment; filename="labels-${job.jobId}.zpl"`).send(Readable.from(renderZpl(job.labels)));
+      return reply.type('application/zpl; charset=utf-8').header('content-disposition', `attachment; filename="labels-${job.jobId}.zpl"`).send(Readable.from(coalesce(renderZpl(job.labels)), { objectMode: false }));
     }
     const pdf = renderLabelsPdf(job.labels, { format, ...(req.body.perSheet ? { perSheet: req.body.perSheet } : {}) });
-    return reply.type('application/pdf').header('content-disposition', `attachment; filename="labels-${job.jobId}.pdf"`).send(Readable.from(pdf));
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="labels-${job.jobId}.pdf"`).send(Readable.from(coalesce(pdf), { objectMode: false }));
   });
 
   // ---------- pickup tasks 上门揽收 and collection scans 揽收 ----------
