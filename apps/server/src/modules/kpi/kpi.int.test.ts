@@ -51,3 +51,13 @@ describe(`KPIs and the map (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect((await s.api('/api/v1/map/network?county=522701', { as: 'sandu' })).status).toBe(403);
   });
 });
+
+describe('compression', () => {
+  it('compresses large JSON answers for clients that accept it', async () => {
+    const r = await s.api('/api/v1/map/network', { as: 'admin', headers: { 'accept-encoding': 'br, gzip' } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-encoding')).toMatch(/br|gzip/);
+    const fc = (await r.json()) as { features: unknown[] };
+    expect(fc.features.length).toBeGreaterThan(1000);
+  });
+});
