@@ -169,6 +169,10 @@ export async function markPrinted(db: Db, ids: string[]) {
     if (c.length) await db.updateTable('outbound_orders').set((eb) => ({ labels_printed: eb('labels_printed', '+', 1) })).where('id', 'in', c).execute();
   }
 }
+/** The same as markPrinted for every order of an import that is not cancelled (one statement). */
+export async function markPrintedByImport(db: Db, importId: string) {
+  await db.updateTable('outbound_orders').set((eb) => ({ labels_printed: eb('labels_printed', '+', 1) })).where('import_id', '=', importId).where('status', '<>', 'cancelled').execute();
+}
 export async function setOrdersStatus(db: Db, ids: string[], set: Partial<Pick<NewOrder, 'status' | 'status_at' | 'collected_at' | 'pickup_task_id' | 'bag_id'>>) {
   for (let i = 0; i < ids.length; i += 5000) {
     const c = ids.slice(i, i + 5000);

@@ -643,7 +643,8 @@ export class OutboundService {
     const at = this.opts.clock();
     const counties = [...new Set(rows.map((r) => r.county_code))];
     await this.db.transaction().execute(async (tx) => {
-      await repo.markPrinted(tx, rows.map((r) => r.id));
+      if (input.importId) await repo.markPrintedByImport(tx, input.importId);
+      else await repo.markPrinted(tx, rows.map((r) => r.id));
       await repo.insertLabelJob(tx, { id: jobId, county_code: counties.length === 1 ? counties[0]! : null, format: input.format, labels: rows.length, reprints, order_ids: JSON.stringify(rows.map((r) => r.id)), created_by: p.id, created_at: at });
       await appendAudit(tx, p, { action: reprints ? 'labels.reprint' : 'labels.print', objectType: 'label_job', objectId: jobId, detail: { format: input.format, labels: rows.length, reprints, ...(input.importId ? { importId: input.importId } : {}) } }, at);
     });
