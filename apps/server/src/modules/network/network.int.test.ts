@@ -105,6 +105,19 @@ describe('validation', () => {
     expect(paths2).toMatch(/body\/kind/);
     expect(paths2).toMatch(/body\/lon/);
   });
+  it('ends an agreement and then takes a new one for the following period; deactivates a partner', async () => {
+    const list = await json<Page<{ id: string; validFrom: string; validTo?: string }>>(s.api('/api/v1/agreements?partner=YTO&county=522701', { as: 'admin' }));
+    const a = list.items[0]!;
+    expect((await s.api(`/api/v1/agreements/${a.id}/end`, { method: 'POST', as: 'duyun', json: { validTo: '2026-12-31' } })).status).toBe(403);
+    expect((await s.api(`/api/v1/agreements/${a.id}/end`, { method: 'POST', as: 'admin', json: { validTo: '2025-01-01' } })).status).toBe(422);
+    const ended = await s.api(`/api/v1/agreements/${a.id}/end`, { method: 'POST', as: 'admin', json: { validTo: '2026-12-31' } });
+    expect(((await ended.json()) as { validTo: string }).validTo).toBe('2026-12-31');
+    const next = await s.api('/api/v1/agreements', { method: 'POST', as: 'admin', json: { partnerCode: 'YTO', countyCode: '522701', doorRateFen: 130, stationRateFen: 90, remoteSurchargeFen: 50, validFrom: '2027-01-01', promiseHours: 72 } });
+    expect(next.status).toBe(201);
+    const p = await s.api('/api/v1/partners/STO', { method: 'PATCH', as: 'admin', json: { active: false } });
+    expect(((await p.json()) as { active: boolean }).active).toBe(false);
+    expect((await s.api('/api/v1/partners/NOPE', { method: 'PATCH', as: 'admin', json: { active: false } })).status).toBe(404);
+  });
   it('refuses an overlapping agreement (409) and a county manager setting rates (403)', async () => {
     const a = { partnerCode: 'ZTO', countyCode: '522732', doorRateFen: 120, stationRateFen: 80, remoteSurchargeFen: 50, validFrom: '2026-06-01', promiseHours: 72 };
     expect((await s.api('/api/v1/agreements', { method: 'POST', as: 'sandu', json: a })).status).toBe(403);

@@ -207,6 +207,13 @@ export async function listAgreements(db: Db, f: { partnerCode?: string; countyCo
   const r = await page(q.selectAll().orderBy('county_code').orderBy('partner_code').orderBy('valid_from').limit(f.limit).offset(f.offset).execute(), q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow());
   return { items: r.items.map(toAgreement), total: r.total };
 }
+export async function getAgreement(db: Db, id: string) {
+  const a = await db.selectFrom('agreements').selectAll().where('id', '=', id).executeTakeFirst();
+  return a ? toAgreement(a) : undefined;
+}
+export async function setAgreementEnd(db: Db, id: string, validTo: string) {
+  await db.updateTable('agreements').set({ valid_to: validTo }).where('id', '=', id).execute();
+}
 export async function insertAgreements(db: Db, as: Agreement[]) {
   for (let i = 0; i < as.length; i += 500)
     await db

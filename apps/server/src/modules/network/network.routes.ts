@@ -60,10 +60,17 @@ export default function networkRoutes(app: App, ctx: AppContext) {
   );
 
   // ---------- partners and agreements 合作快递与协议 ----------
-  app.get('/api/v1/partners', { preValidation: staffOnly, schema: { tags: ['partners'], summary: 'Express companies', response: { 200: Type.Object({ items: Type.Array(S.PartnerSchema), total: Type.Integer() }) } } }, async () => {
-    const items = await repo.listPartners(ctx.db);
-    return { items, total: items.length };
+  app.get('/api/v1/partners', { preValidation: staffOnly, schema: { tags: ['partners'], summary: 'Express companies', querystring: Type.Object({ ...PageQuery }), response: { 200: Page(S.PartnerSchema) } } }, async (req) => {
+    const all = await repo.listPartners(ctx.db);
+    const { limit, offset } = page(req.query);
+    return { items: all.slice(offset, offset + limit), total: all.length };
   });
+  app.patch('/api/v1/partners/:code', { preValidation: roles('admin'), schema: { tags: ['partners'], summary: 'Rename or (de)activate an express company', params: Type.Object({ code: Type.String() }), body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })), active: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), response: { 200: S.PartnerSchema, ...errorResponses(401, 403, 404, 422) } } }, async (req) =>
+    svc.updatePartner(principal(req), req.params.code, req.body),
+  );
+  app.post('/api/v1/agreements/:id/end', { preValidation: roles('admin'), schema: { tags: ['partners'], summary: 'End an agreement on a date (inclusive); a new agreement carries new rates', params: Type.Object({ id: Type.String() }), body: Type.Object({ validTo: Type.String({ format: 'date' }) }, { additionalProperties: false }), response: { 200: S.AgreementSchema, ...errorResponses(401, 403, 404, 422) } } }, async (req) =>
+    svc.endAgreement(principal(req), req.params.id, req.body.validTo),
+  );
   app.post('/api/v1/partners', { preValidation: roles('admin'), schema: { tags: ['partners'], summary: 'Add an express company', body: S.PartnerSchema, response: { 201: S.PartnerSchema, ...errorResponses(401, 403, 409, 422) } } }, async (req, reply) =>
     reply.status(201).send(await svc.createPartner(principal(req), { ...req.body, active: req.body.active ?? true })),
   );

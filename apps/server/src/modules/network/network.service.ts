@@ -122,6 +122,33 @@ export class NetworkService {
     return partner;
   }
 
+  async updatePartner(p: Principal, code: string, patch: { name?: string; active?: boolean }): Promise<Partner> {
+    assertAdmin(p);
+    const cur = (await repo.listPartners(this.db)).find((x) => x.code === code);
+    if (!cur) throw notFound('partner.not_found', `no partner ${code}`);
+    const next = { ...cur, ...patch };
+    this.check(validatePartner(next).errors, 'partner.invalid', 'the partner is not valid');
+    await this.db.transaction().execute(async (tx) => {
+      await repo.insertPartners(tx, [next]);
+      await appendAudit(tx, p, { action: patch.active === false ? 'partner.deactivate' : 'partner.update', objectType: 'partner', objectId: code, detail: { fields: Object.keys(patch) } }, this.opts.clock());
+    });
+    return next;
+  }
+
+  /** Ends an agreement on a date (rates are never edited: a new agreement follows the ended one). */
+  async endAgreement(p: Principal, id: string, validTo: string): Promise<Agreement> {
+    assertAdmin(p);
+    const cur = await repo.getAgreement(this.db, id);
+    if (!cur) throw notFound('agreement.not_found', `no agreement ${id}`);
+    if (validTo < cur.validFrom) throw invalid('agreement.invalid', 'the end is before the start', [{ path: '/validTo', message: `must not be before ${cur.validFrom}` }]);
+    if (cur.validTo && cur.validTo < validTo) throw invalid('agreement.invalid', 'an agreement can only be shortened', [{ path: '/validTo', message: `must not be after ${cur.validTo}` }]);
+    await this.db.transaction().execute(async (tx) => {
+      await repo.setAgreementEnd(tx, id, validTo);
+      await appendAudit(tx, p, { action: 'agreement.end', objectType: 'agreement', objectId: id, detail: { validTo } }, this.opts.clock());
+    });
+    return { ...cur, validTo };
+  }
+
   async createAgreement(p: Principal, input: Omit<Agreement, 'id'>): Promise<Agreement> {
     assertAdmin(p); // rates are set by the prefecture branch
     const partners = new Set((await repo.listPartners(this.db)).map((x) => x.code));
