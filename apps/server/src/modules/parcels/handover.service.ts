@@ -51,6 +51,13 @@ export class HandoverService {
           const events: EventInput[] = [{ eventId: `${id}.${e.id}.in`, parcelId: e.id, type: 'handed_over', eventTime: at.toISOString() }];
           if (s.damaged) events.push({ eventId: `${id}.${e.id}.dmg`, parcelId: e.id, type: 'exception', eventTime: at.toISOString(), reason: 'damage' });
           await this.parcels.appendInTx(tx, p, e.id, events);
+        } else if (elsewhere.get(s.waybillNo)?.exception_kind === 'missing' && elsewhere.get(s.waybillNo)?.outlet_id === outlet.id) {
+          // Reported missing at an earlier handover, and here now: received late.
+          const late = elsewhere.get(s.waybillNo)!;
+          items.push({ handover_id: id, waybill_no: s.waybillNo, parcel_id: late.id, result: s.damaged ? 'damaged' : 'received', note: s.note ?? 'late: reported missing before' });
+          const events: EventInput[] = [{ eventId: `${id}.${late.id}.in`, parcelId: late.id, type: 'handed_over', eventTime: at.toISOString() }];
+          if (s.damaged) events.push({ eventId: `${id}.${late.id}.dmg`, parcelId: late.id, type: 'exception', eventTime: at.toISOString(), reason: 'damage' });
+          await this.parcels.appendInTx(tx, p, late.id, events);
         } else {
           const other = elsewhere.get(s.waybillNo);
           items.push({ handover_id: id, waybill_no: s.waybillNo, parcel_id: other?.id ?? null, result: 'unexpected', note: other ? `already ${other.status}${other.outlet_id !== outlet.id ? ' at another outlet' : ''}` : (s.note ?? 'not on a manifest') });

@@ -426,7 +426,13 @@ describe(`inbound parcels (${process.env.TEST_DB ?? 'pglite'})`, () => {
       expect((await s.api(`/api/v1/handovers/${h.id}`, { as: 'sandu' })).status).toBe(200);
       // A missing parcel that turns up later is handed over and continues.
       const found = await s.api('/api/v1/handovers', { method: 'POST', as: 'hejiang', json: { partnerCode: 'YTO', outletCode: HEJIANG, scans: [{ waybillNo: ws[2] }], postSigner: 'a', partnerSigner: 'b' } });
-      expect((await json<{ items: Array<{ waybillNo: string; result: string }> }>(found)).items.find((i) => i.waybillNo === ws[2])?.result).toBe('unexpected');
+      const late = await json<{ items: Array<{ waybillNo: string; result: string; note?: string }> }>(found);
+      expect(late.items.find((i) => i.waybillNo === ws[2])).toMatchObject({ result: 'received', note: 'late: reported missing before' });
+      expect(await st(ws[2]!)).toBe('at_outlet');
+      expect(late.items.find((i) => i.waybillNo === ws[3])).toBeUndefined(); // still missing, not reported twice
+      // A parcel already handed over and scanned again is unexpected.
+      const again = await json<{ items: Array<{ waybillNo: string; result: string; note?: string }> }>(s.api('/api/v1/handovers', { method: 'POST', as: 'hejiang', json: { partnerCode: 'YTO', outletCode: HEJIANG, scans: [{ waybillNo: ws[0] }], postSigner: 'a', partnerSigner: 'b' } }));
+      expect(again.items.find((i) => i.waybillNo === ws[0])).toMatchObject({ result: 'unexpected', note: 'already at_outlet' });
     });
   });
 

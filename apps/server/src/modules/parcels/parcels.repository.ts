@@ -216,7 +216,7 @@ export async function awaitingHandover(db: Db, partnerCode: string, outletId: st
 }
 export async function parcelsByWaybills(db: Db, partnerCode: string, waybills: string[]) {
   if (waybills.length === 0) return [];
-  return db.selectFrom('parcels').select(['id', 'waybill_no', 'status', 'outlet_id']).where('partner_code', '=', partnerCode).where('waybill_no', 'in', waybills).execute();
+  return db.selectFrom('parcels').select(['id', 'waybill_no', 'status', 'outlet_id', 'exception_kind']).where('partner_code', '=', partnerCode).where('waybill_no', 'in', waybills).forUpdate().execute();
 }
 export async function insertHandover(db: Db, row: { id: string; partner_code: string; outlet_id: string; county_code: string; received: number; damaged: number; missing: number; unexpected: number; post_signer: string; partner_signer: string; signature_ref: string | null; signed_at: Date; created_by: string | null }, items: Array<{ handover_id: string; waybill_no: string; parcel_id: string | null; result: string; note: string | null }>) {
   await db.insertInto('handovers').values(row).execute();
