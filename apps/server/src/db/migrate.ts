@@ -8,6 +8,7 @@ import * as m0010 from './migrations/0010_planning.ts';
 import * as m0020 from './migrations/0020_outbound.ts';
 import * as m0030 from './migrations/0030_partners_stations.ts';
 import * as m0031 from './migrations/0031_stations.ts';
+import * as m0032 from './migrations/0032_settlement.ts';
 
 // One ordered list of migrations for both engines. Add new ones here (names sort in order).
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0020_outbound': m0020,
   '0030_partners_stations': m0030,
   '0031_stations': m0031,
+  '0032_settlement': m0032,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -77,6 +77,8 @@ export interface AgreementsTable {
   id: string; partner_code: string; county_code: string; door_rate_fen: number; station_rate_fen: number;
   remote_surcharge_fen: Generated<number>; valid_from: DateCol; valid_to: DateCol | null;
   promise_hours: Generated<number>; active: Generated<boolean>;
+  // 0032_settlement
+  return_rate_fen: Generated<number>; loss_deduction_fen: Generated<number>; damage_deduction_fen: Generated<number>; late_deduction_fen: Generated<number>;
 }
 export interface CarriersTable { id: string; name: string; phone: string | null; outlet_id: string; county_code: string; vehicle_id: string | null; active: Generated<boolean> }
 export interface VehiclesTable { id: string; code: string; vehicle_type: string; capacity_kg: number; speed_kmh: number; outlet_id: string; county_code: string; active: Generated<boolean> }
@@ -207,6 +209,13 @@ export interface NotificationsTable {
   body_enc: string; body_masked: string; status: string; attempts: Generated<number>; provider: string | null; provider_ref: string | null; last_error: string | null;
   created_at: Timestamp; sent_at: Timestamp | null;
 }
+export interface SettlementStatementsTable {
+  id: string; partner_code: string; county_code: string; month: string; content_hash: string; total_fen: number; body: Json; issued_at: Timestamp; issued_by: string | null;
+}
+export interface SettlementDisputesTable {
+  id: string; statement_id: string; line_id: string; partner_code: string; waybill_nos: string[]; reason: string; status: string; resolution: string | null;
+  adjustment_fen: number | null; opened_by: string | null; opened_at: Timestamp; resolved_by: string | null; resolved_at: Timestamp | null;
+}
 export interface SmsMessagesTable { id: string; notification_id: string; to_enc: string; to_masked: string; body_enc: string; body_masked: string; created_at: Timestamp }
 
 export interface VillageBusServicesTable { village_code: string; trip_id: string; line_id: string; days: number[]; plan_id: string | null }
@@ -261,4 +270,6 @@ export interface DB {
   station_pickup_attempts: StationPickupAttemptsTable;
   notifications: NotificationsTable;
   sms_messages: SmsMessagesTable;
+  settlement_statements: SettlementStatementsTable;
+  settlement_disputes: SettlementDisputesTable;
 }

@@ -10,7 +10,8 @@ import outboundRoutes from '../modules/outbound/outbound.routes.ts';
 import webhooksRoutes from '../modules/webhooks/webhooks.routes.ts';
 import partnerApiRoutes from '../modules/partner-api/partner-api.routes.ts';
 import stationsRoutes from '../modules/stations/stations.routes.ts';
+import settlementRoutes from '../modules/settlement/settlement.routes.ts';
 import type { RouteModule } from './context.ts';
 
 /** Every module's routes, registered in this order. Add a module by adding a line. */
-export const MODULES: RouteModule[] = [authRoutes, divisionRoutes, networkRoutes, kpiRoutes, mapRoutes, addressRoutes, parcelsRoutes, planningRoutes, outboundRoutes, webhooksRoutes, partnerApiRoutes, stationsRoutes];
+export const MODULES: RouteModule[] = [authRoutes, divisionRoutes, networkRoutes, kpiRoutes, mapRoutes, addressRoutes, parcelsRoutes, planningRoutes, outboundRoutes, webhooksRoutes, partnerApiRoutes, stationsRoutes, settlementRoutes];
