@@ -158,7 +158,8 @@ export class WebhooksService {
    */
   async deliverDue(send: Sender, o: { random: () => number; limit?: number; concurrency?: number; leaseS?: number } ): Promise<number> {
     const now = this.opts.clock();
-    const due = await repo.claimDue(this.db, now, o.leaseS ?? 120, o.limit ?? 100);
+    // A claim covers at most 4 rounds of sends at the 15 s timeout, well inside the lease.
+    const due = await repo.claimDue(this.db, now, o.leaseS ?? 120, o.limit ?? 4 * (o.concurrency ?? 8));
     if (due.length === 0) return 0;
     const endpoints = new Map((await repo.endpointsOf(this.db, [...new Set(due.map((d) => d.partner_code))])).map((e) => [e.partner_code, e]));
     const queue = [...due];
