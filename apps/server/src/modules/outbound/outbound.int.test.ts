@@ -102,6 +102,16 @@ describe(`outbound 黔货出山 (${engine})`, () => {
     const q = await json<{ totalFen: number; contractId: string; tariffVersion: string }>(s.api('/api/v1/quotes', { method: 'POST', as: 'duyun', json: { destinationCode: '440305', weightG: 1200, shipperId: duyun.id } }));
     expect(q).toMatchObject({ totalFen: 1200, contractId: duyun.contract!.id, tariffVersion: 'qn-public-2026-11' });
     expect((await s.api('/api/v1/quotes', { method: 'POST', as: 'sandu', json: { destinationCode: '440305', weightG: 1200, shipperId: duyun.id } })).status).toBe(404);
+    // an expired contract prices nothing: quotes and orders are refused until it is renewed
+    const old = await json<Shipper>(s.api('/api/v1/shippers', { method: 'POST', as: 'duyun', json: { ...DUYUN_SHIPPER, code: 'DY-OLD', contract: { discountPercent: 10, validTo: '2020-12-31' } } }));
+    expect((await json<Problem>(s.api('/api/v1/quotes', { method: 'POST', as: 'duyun', json: { destinationCode: '440305', weightG: 1200, shipperId: old.id } }))).code).toBe('tariff.contract_not_valid');
+    expect((await s.api('/api/v1/orders', { method: 'POST', as: 'duyun', json: { shipperId: old.id, recipient: { name: '刘一', phone: '13800001111', address: '广东省深圳市南山区科技园1号' }, weightG: 1200 } })).status).toBe(422);
+    // contract terms are changed by managers only
+    expect((await s.api(`/api/v1/shippers/${sandu.id}`, { method: 'PATCH', as: 'hejiang', json: { pricing: 'contract', contract: { discountPercent: 90 } } })).status).toBe(403);
+    const renewed = await json<Shipper>(s.api(`/api/v1/shippers/${old.id}`, { method: 'PATCH', as: 'duyun', json: { contract: { discountPercent: 10, validFrom: '2026-01-01' } } }));
+    expect(renewed.contract?.id).toMatch(/^ctr_/);
+    expect((await json<{ totalFen: number }>(s.api('/api/v1/quotes', { method: 'POST', as: 'duyun', json: { destinationCode: '440305', weightG: 1200, shipperId: old.id } }))).totalFen).toBe(1350);
+    await s.api(`/api/v1/shippers/${old.id}`, { method: 'PATCH', as: 'duyun', json: { active: false } });
   });
 
   let single: Order;
