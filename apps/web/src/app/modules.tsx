@@ -1,9 +1,11 @@
 import {
   ApartmentOutlined,
   BranchesOutlined,
+  CalendarOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
   HomeOutlined,
+  InboxOutlined,
   NodeIndexOutlined,
   ShopOutlined,
   SolutionOutlined,
@@ -19,7 +21,7 @@ import type { Role } from '../api/types.ts';
  * Later issues (parcels, stations, planning, outbound, newspapers, services) add one entry each
  * and a folder src/routes/<resource>/. See docs/console.md.
  */
-export type MenuGroup = 'overview' | 'network' | 'system';
+export type MenuGroup = 'overview' | 'operations' | 'network' | 'system';
 
 export interface ConsoleModule {
   /** Stable key, also the menu key. */
@@ -65,6 +67,24 @@ export const MODULES: readonly ConsoleModule[] = [
     label: { 'zh-CN': '网络地图', en: 'Network map' },
     roles: OFFICE,
     ...page(() => import('../routes/map/MapPage.tsx')),
+  },
+  {
+    key: 'parcels',
+    path: 'parcels',
+    group: 'operations',
+    icon: <InboxOutlined />,
+    label: { 'zh-CN': '包裹', en: 'Parcels' },
+    roles: OFFICE,
+    ...page(() => import('../routes/parcels/ParcelsPage.tsx')),
+  },
+  {
+    key: 'planning',
+    path: 'planning',
+    group: 'operations',
+    icon: <CalendarOutlined />,
+    label: { 'zh-CN': '周计划', en: 'Weekly plans' },
+    roles: MANAGERS,
+    ...page(() => import('../routes/planning/PlanningPage.tsx')),
   },
   {
     key: 'divisions',
@@ -140,7 +160,7 @@ export const MODULES: readonly ConsoleModule[] = [
   },
 ];
 
-export const GROUP_ORDER: readonly MenuGroup[] = ['overview', 'network', 'system'];
+export const GROUP_ORDER: readonly MenuGroup[] = ['overview', 'operations', 'network', 'system'];
 
 export function modulesFor(role: Role): ConsoleModule[] {
   return MODULES.filter((m) => m.roles.includes(role));
