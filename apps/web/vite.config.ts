@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
@@ -16,18 +18,17 @@ function precompress(): Plugin {
   return {
     name: 'cuntong-precompress',
     apply: 'build',
-    generateBundle(_options, bundle) {
+    // After the files are written: in generateBundle the chunks still hold placeholders that Vite
+    // fills later (e.g. `__VITE_PRELOAD__` of dynamic imports), so compressing there served broken JS.
+    writeBundle(options, bundle) {
+      const dir = options.dir ?? join(root, 'dist');
       for (const file of Object.values(bundle)) {
         if (!/\.(js|css|html|svg)$/.test(file.fileName)) continue;
-        const source = file.type === 'chunk' ? file.code : file.source;
-        const buf = typeof source === 'string' ? Buffer.from(source) : Buffer.from(source);
+        const path = join(dir, file.fileName);
+        const buf = readFileSync(path);
         if (buf.length < 1024) continue;
-        this.emitFile({ type: 'asset', fileName: `${file.fileName}.gz`, source: gzipSync(buf, { level: 9 }) });
-        this.emitFile({
-          type: 'asset',
-          fileName: `${file.fileName}.br`,
-          source: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: buf.length } }),
-        });
+        writeFileSync(`${path}.gz`, gzipSync(buf, { level: 9 }));
+        writeFileSync(`${path}.br`, brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: buf.length } }));
       }
     },
   };

@@ -1,0 +1,172 @@
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Api, ARTIFACTS, launchBrowser, openMenu, Session, startStack, type Stack } from './support/harness.ts';
+
+// Operations pages of the console (weekly plans, parcels) against the real server on a fresh
+// database with the Qiannan demo network. Same guard as console.e2e.ts: any console error, page
+// error, unexpected HTTP error or request leaving the server fails the test.
+
+const SANDU = '522732';
+const HEJIANG = 'AG522732111-01'; // 合江代办所, 三都县
+
+let stack: Stack;
+let browser: Browser;
+let admin: Api;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  admin = await Api.login(stack.url, 'admin');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function post<T>(api: Api, path: string, body: unknown): Promise<T> {
+  const res = await fetch(`${api.base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`POST ${path}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function withSession(token: string | undefined, run: (s: Session) => Promise<void>): Promise<void> {
+  const s = await Session.open(browser, stack.url, token);
+  try {
+    await run(s);
+    s.assertClean();
+  } catch (err) {
+    const name = (expect.getState().currentTestName ?? 'test').replace(/[^\w一-龥]+/g, '-').slice(0, 80);
+    await s.page.screenshot({ path: join(ARTIFACTS, `failed-${name}.png`) }).catch(() => undefined);
+    if (s.problems.length) console.error(s.problems.join('\n'));
+    throw err;
+  } finally {
+    await s.close();
+  }
+}
+
+const seq = { n: 0 };
+const waybill = () => `E2E${Date.now().toString().slice(-7)}${String(++seq.n).padStart(3, '0')}`;
+
+interface PlanDetail {
+  id: string;
+  status: string;
+  villages: number;
+  villagesMet: number;
+  days: { day: number; routes: unknown[] }[];
+}
+
+describe('operations pages', () => {
+  test('a county manager runs a weekly plan, reads it by day on the map and accepts it; a stale accept shows the 409', async () => {
+    const sandu = await Api.login(stack.url, 'sandu');
+    await withSession(sandu.token, async (s) => {
+      const { page } = s;
+      s.allowHttpError(/\/api\/v1\/plans\/[^/]+\/accept$/);
+      await page.goto(`${stack.url}/dashboard`);
+      await openMenu(page, '周计划');
+      await page.getByTestId('plan-run-form').waitFor();
+      await page.locator('#timeLimitS').fill('5');
+      await page.getByTestId('plan-run').click();
+      await page.waitForURL(/\/planning\/[^/]+$/, { timeout: 120_000 });
+      const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
+      const plan = await sandu.get<PlanDetail>(`/api/v1/plans/${encodeURIComponent(id)}`);
+      expect(plan.status).toBe('draft');
+      // Totals before/after and the rule count as the API gives them.
+      await expect.poll(() => page.getByTestId('plan-villages-met').innerText()).toBe(`${plan.villagesMet} / ${plan.villages}`);
+      expect(await page.getByTestId('plan-km').innerText()).toMatch(/%/);
+      // Routes of the first planned day on the map, then another day through the picker.
+      await page.locator('.plan-route-line').first().waitFor({ timeout: 30_000 });
+      const days = plan.days.filter((d) => d.routes.length > 0).map((d) => d.day);
+      expect(days.length).toBeGreaterThan(1);
+      const second = days[1] ?? 2;
+      const geo = page.waitForResponse((r) => r.url().includes('/geojson') && r.url().includes(`day=${second}`));
+      await page.getByTestId('plan-day-picker').locator('.ant-segmented-item').nth(second - 1).click();
+      expect((await geo).status()).toBe(200);
+      await page.locator('.plan-route-line').first().waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, 'plan-map.png') });
+      // The frequency report: one row per village (first page).
+      await page.getByRole('tab', { name: '频次报告' }).click();
+      await page.getByTestId('plan-frequency').locator('.ant-table-row').first().waitFor();
+      expect(await page.getByTestId('plan-frequency').locator('.ant-table-row').count()).toBe(Math.min(50, plan.villages));
+      // Accept (confirm dialog).
+      await page.getByTestId('plan-accept').click();
+      await page.getByTestId('plan-accept-ok').click();
+      await page.getByTestId('plan-accepted').waitFor({ timeout: 60_000 });
+      await expect.poll(() => page.getByTestId('plan-status').innerText()).toBe('已采纳');
+      expect((await sandu.get<PlanDetail>(`/api/v1/plans/${encodeURIComponent(id)}`)).status).toBe('accepted');
+
+      // A second draft accepted elsewhere meanwhile: the button's accept gets 409, shown clearly.
+      const other = await post<PlanDetail>(sandu, '/api/v1/plans', { timeLimitS: 3 });
+      await page.goto(`${stack.url}/planning/${encodeURIComponent(other.id)}`);
+      await page.getByTestId('plan-accept').waitFor();
+      await post(sandu, `/api/v1/plans/${encodeURIComponent(other.id)}/accept`, {});
+      await page.getByTestId('plan-accept').click();
+      await page.getByTestId('plan-accept-ok').click();
+      const err = page.getByTestId('plan-accept-error');
+      await err.waitFor();
+      expect(await err.innerText()).toContain('冲突');
+      // The list shows both plans.
+      await page.goto(`${stack.url}/planning`);
+      await page.getByTestId('list-table').locator('.ant-table-row').nth(1).waitFor();
+    });
+  });
+
+  test('a manifest upload reports bad rows, then lands parcels; waybill search shows the masked timeline; a queued address gets a village', async () => {
+    const good = waybill();
+    const lost = waybill();
+    const header = '运单号,收件人,收件人电话,收件地址,重量kg,服务';
+    const bad = `${header}\n${waybill()},李四,139,三都县大河镇合江村,2,上门\n`;
+    const csv = `${header}\n${good},李四,13900001111,三都县大河镇合江村,2,上门\n${lost},王五,13900002222,三都县大河镇老寨子,0.5,驿站\n`;
+    await withSession(admin.token, async (s) => {
+      const { page } = s;
+      s.allowHttpError(/\/api\/v1\/manifests\/upload/);
+      await page.goto(`${stack.url}/parcels?tab=manifest`);
+      const choose = async (testId: string, text: string) => {
+        await page.getByTestId(testId).click();
+        await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
+      };
+      await choose('manifest-partner', 'ZTO');
+      await choose('manifest-outlet', HEJIANG);
+      const input = page.getByTestId('manifest-upload').locator('input[type="file"]');
+      await input.setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad, 'utf8') });
+      await page.getByTestId('manifest-start').click();
+      const report = page.getByTestId('manifest-report');
+      await report.waitFor();
+      const cells = await report.locator('.ant-table-row').first().locator('td').allInnerTexts();
+      expect(cells[0]?.trim()).toBe('2');
+      expect(cells[1]).toContain('recipientPhone');
+      await input.setInputFiles({ name: 'manifest.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+      await page.getByTestId('manifest-start').click();
+      await page.getByTestId('manifest-result').waitFor();
+      expect(await page.getByTestId('manifest-result').innerText()).toContain('2');
+      await page.getByTestId('manifest-progress').waitFor();
+
+      // Search by waybill: the timeline, personal data masked.
+      await page.getByRole('tab', { name: '运单查询' }).click();
+      await page.getByTestId('parcel-waybill').fill(good);
+      await page.getByTestId('parcel-search').click();
+      await page.getByTestId('parcel-table').locator('.ant-table-row').filter({ hasText: good }).first().click();
+      await page.getByTestId('parcel-timeline').waitFor();
+      expect(await page.getByTestId('parcel-timeline').innerText()).toContain('收到清单');
+      const recipient = await page.getByTestId('parcel-recipient').innerText();
+      expect(recipient).not.toContain('13900001111');
+      expect(await page.locator('body').innerText()).not.toContain('13900001111');
+
+      // The unresolved address is in the queue; the clerk picks 合江村 by search.
+      await page.getByRole('tab', { name: '地址异常队列' }).click();
+      const row = page.getByTestId('queue-table').locator('.ant-table-row').filter({ hasText: lost });
+      await row.waitFor();
+      await row.getByTestId('queue-assign').click();
+      await page.getByTestId('assign-village-search').click();
+      await page.keyboard.type('合江');
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '合江村' }).first().click();
+      await page.getByTestId('assign-ok').click();
+      await page.getByTestId('assign-done').waitFor();
+      expect(await page.getByTestId('assign-done').innerText()).toContain('合江村');
+      await expect.poll(() => row.count()).toBe(0);
+      await page.screenshot({ path: join(ARTIFACTS, 'address-queue.png') });
+    });
+    const found = await admin.get<{ items: { waybillNo: string; villageCode: string | null; addressStatus: string }[] }>(`/api/v1/parcels?waybill=${lost}&county=${SANDU}`);
+    expect(found.items[0]).toMatchObject({ addressStatus: 'assigned' });
+  });
+});
