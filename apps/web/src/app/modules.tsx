@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  ExportOutlined,
   BranchesOutlined,
   CalendarOutlined,
   DashboardOutlined,
@@ -85,6 +86,15 @@ export const MODULES: readonly ConsoleModule[] = [
     label: { 'zh-CN': '周计划', en: 'Weekly plans' },
     roles: MANAGERS,
     ...page(() => import('../routes/planning/PlanningPage.tsx')),
+  },
+  {
+    key: 'outbound',
+    path: 'outbound',
+    group: 'operations',
+    icon: <ExportOutlined />,
+    label: { 'zh-CN': '黔货出山', en: 'Outbound' },
+    roles: OFFICE,
+    ...page(() => import('../routes/outbound/OutboundPage.tsx')),
   },
   {
     key: 'divisions',
