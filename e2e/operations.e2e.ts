@@ -169,4 +169,75 @@ describe('operations pages', () => {
     const found = await admin.get<{ items: { waybillNo: string; villageCode: string | null; addressStatus: string }[] }>(`/api/v1/parcels?waybill=${lost}&county=${SANDU}`);
     expect(found.items[0]).toMatchObject({ addressStatus: 'assigned' });
   });
+
+  test('outbound: a shipper is created, a quote priced, orders imported with a row report, labels downloaded, and collected parcels show in the summary', async () => {
+    const sandu = await Api.login(stack.url, 'sandu');
+    const header = '订单编号,收货人姓名,联系手机,收货地址,宝贝标题,购买数量,重量(kg)';
+    const csv = [header, 'E2E-1,王五,13900001111,浙江省杭州市西湖区文三路1号,米粉,1,1.2', 'E2E-2,赵六,1390000,浙江省杭州市西湖区文三路2号,米粉,1,1.2', 'E2E-3,钱七,13900003333,广东省深圳市南山区科技园1号,茶叶,2,0.8'].join('\n');
+    await withSession(sandu.token, async (s) => {
+      const { page } = s;
+      await page.goto(`${stack.url}/dashboard`);
+      await openMenu(page, '黔货出山');
+      await page.getByRole('tab', { name: '寄件客户' }).click();
+      await page.getByTestId('shipper-create').click();
+      const form = page.getByTestId('shipper-form');
+      await form.waitFor();
+      await form.locator('#code').fill('E2E-NOODLE');
+      await form.locator('#name').fill('E2E米粉合作社');
+      await form.locator('#pickupDivisionCode').fill('522732111285');
+      await form.locator('#pickupAddress').fill('尧吕村2组仓库');
+      await form.locator('#contactName').fill('潘国强');
+      await form.locator('#contactPhone').fill('13908541234');
+      await page.getByTestId('shipper-save').click();
+      await page.getByTestId('shippers-table').locator('.ant-table-row').filter({ hasText: 'E2E-NOODLE' }).waitFor();
+
+      // A quote with its breakdown.
+      await page.getByRole('tab', { name: '资费与报价' }).click();
+      await page.getByTestId('tariffs-table').locator('.ant-table-row').first().waitFor();
+      await page.getByTestId('quote-address').fill('广东省深圳市南山区科技园1号');
+      await page.locator('#weightKg').fill('1.2');
+      await page.getByTestId('quote-submit').click();
+      await expect.poll(() => page.getByTestId('quote-total').innerText()).toContain('15.00');
+
+      // Import (valid rows only): two orders, one rejected row reported with its row number.
+      await page.getByRole('tab', { name: '订单与面单' }).click();
+      await page.getByTestId('orders-shipper').click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: 'E2E-NOODLE' }).click();
+      await page.getByText('仅导入有效行').click();
+      await page.getByTestId('orders-import').locator('input[type="file"]').setInputFiles({ name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+      await page.getByTestId('orders-import-start').click();
+      await page.getByTestId('orders-import-result').waitFor({ timeout: 60_000 });
+      const report = page.getByTestId('orders-import-report');
+      const cells = await report.locator('.ant-table-row').first().locator('td').allInnerTexts();
+      expect(cells[0]?.trim()).toBe('3');
+      const rows = page.getByTestId('orders-table').locator('.ant-table-row');
+      await expect.poll(() => rows.count()).toBe(2);
+      expect(await page.getByTestId('orders-table').innerText()).not.toContain('13900001111');
+      // Labels of the import as a thermal PDF.
+      const download = page.waitForEvent('download');
+      await page.getByTestId('labels-thermal').click();
+      const file = await download;
+      expect(file.suggestedFilename()).toMatch(/\.pdf$/);
+      await page.getByTestId('labels-result').waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, 'outbound-orders.png') });
+    });
+
+    // Collection on a route run (API), then the summary counts the parcels out.
+    const shippers = await sandu.get<{ items: { id: string; code: string }[] }>(`/api/v1/shippers?county=${SANDU}`);
+    const shipper = shippers.items.find((x) => x.code === 'E2E-NOODLE');
+    const orders = await sandu.get<{ items: { waybillNo: string }[] }>(`/api/v1/orders?shipperId=${shipper?.id ?? ''}`);
+    const routes = await sandu.get<{ items: { id: string }[] }>(`/api/v1/routes?county=${SANDU}&limit=1`);
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const task = await post<{ id: string }>(sandu, '/api/v1/pickup-tasks', { shipperId: shipper?.id, plannedDate: today, expectedParcels: 2, routeId: routes.items[0]?.id });
+    await post(sandu, `/api/v1/pickup-tasks/${task.id}/scans`, { waybillNos: orders.items.map((o) => o.waybillNo) });
+    await withSession(sandu.token, async ({ page }) => {
+      await page.goto(`${stack.url}/outbound?tab=pickups`);
+      await page.getByTestId('pickups-table').locator('.ant-table-row').filter({ hasText: '2 / 2' }).waitFor();
+      await page.getByRole('tab', { name: '寄出统计' }).click();
+      await expect.poll(() => page.getByTestId('outbound-total').innerText()).toContain('2');
+      await page.getByTestId('outbound-chart').locator('canvas').waitFor();
+      expect(await page.getByTestId('outbound-by-county').innerText()).toContain('三都');
+      await page.screenshot({ path: join(ARTIFACTS, 'outbound-summary.png') });
+    });
+  });
 });
