@@ -240,4 +240,27 @@ describe('operations pages', () => {
       await page.screenshot({ path: join(ARTIFACTS, 'outbound-summary.png') });
     });
   });
+
+  test('webhooks: the deliveries list opens and a partner status code is saved (a bad code is refused on its row)', async () => {
+    await withSession(admin.token, async (s) => {
+      const { page } = s;
+      s.allowHttpError(/\/api\/v1\/partners\/[^/]+\/(webhook|status-mapping)$/);
+      await page.goto(`${stack.url}/dashboard`);
+      await openMenu(page, '推送与状态映射');
+      await page.getByTestId('deliveries-table').waitFor();
+      await page.getByRole('tab', { name: '状态码映射' }).click();
+      await page.getByTestId('mapping-partner').click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: 'ZTO' }).first().click();
+      const input = page.getByTestId('mapping-delivered');
+      await input.waitFor();
+      await input.fill('bad code!');
+      await page.getByTestId('mapping-save').click();
+      await page.getByTestId('mapping-table').locator('.ant-typography-danger').first().waitFor();
+      await input.fill('SIGNED_E2E');
+      await page.getByTestId('mapping-save').click();
+      await page.getByTestId('mapping-saved').waitFor();
+    });
+    const v = await admin.get<{ mapping: Record<string, string> }>('/api/v1/partners/ZTO/status-mapping');
+    expect(v.mapping.delivered).toBe('SIGNED_E2E');
+  });
 });

@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  ApiOutlined,
   ExportOutlined,
   BranchesOutlined,
   CalendarOutlined,
@@ -167,6 +168,15 @@ export const MODULES: readonly ConsoleModule[] = [
     label: { 'zh-CN': '用户', en: 'Users' },
     roles: MANAGERS,
     ...page(() => import('../routes/users/UsersPage.tsx')),
+  },
+  {
+    key: 'webhooks',
+    path: 'webhooks',
+    group: 'system',
+    icon: <ApiOutlined />,
+    label: { 'zh-CN': '推送与状态映射', en: 'Webhooks' },
+    roles: ['admin'],
+    ...page(() => import('../routes/webhooks/WebhooksPage.tsx')),
   },
 ];
 
