@@ -263,4 +263,36 @@ describe('operations pages', () => {
     const v = await admin.get<{ mapping: Record<string, string> }>('/api/v1/partners/ZTO/status-mapping');
     expect(v.mapping.delivered).toBe('SIGNED_E2E');
   });
+
+  test('stations: a keeper shelves a station parcel, a wrong pickup code is refused, the shelf and the SMS list show it', async () => {
+    const outlets = await admin.get<{ items: { code: string; kind: string }[] }>('/api/v1/outlets?county=522701&limit=1000');
+    const outlet = outlets.items.filter((o) => o.kind === 'postal_office' || o.kind === 'agency_office').map((o) => o.code).sort()[0] ?? '';
+    const w = waybill();
+    const fd = new FormData();
+    fd.append('file', new Blob([`运单号,收件人,收件人电话,收件地址,重量kg,服务\n${w},张小娟,13812345678,贵州省黔南州都匀市墨冲镇鸡贾村,1.2,驿站\n`], { type: 'text/csv' }), 'm.csv');
+    const up = await fetch(`${stack.url}/api/v1/manifests/upload?partner=ZTO&outlet=${encodeURIComponent(outlet)}`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}` }, body: fd });
+    expect(`${up.status} ${up.status === 201 ? '' : await up.text()}`).toBe('201 ');
+    const keeper = await Api.login(stack.url, 'jijia');
+    await withSession(keeper.token, async (s) => {
+      const { page } = s;
+      s.allowHttpError(/\/api\/v1\/stations\/[^/]+\/pickup$/);
+      await page.goto(`${stack.url}/stations`);
+      const inbound = page.getByTestId('station-inbound');
+      await inbound.locator('#waybillNo').fill(w);
+      await page.getByTestId('station-inbound-submit').click();
+      await page.getByTestId('station-inbound-done').waitFor();
+      expect(await page.getByTestId('station-inbound-done').innerText()).toContain(w);
+      const pickup = page.getByTestId('station-pickup');
+      await pickup.locator('#code').fill('000000');
+      await pickup.locator('#phoneLast4').fill('5678');
+      await page.getByTestId('station-pickup-submit').click();
+      await page.getByTestId('station-pickup-error').waitFor();
+      await page.getByRole('tab', { name: '货架' }).click();
+      await page.getByTestId('shelf-table').locator('.ant-table-row').filter({ hasText: w }).waitFor();
+      expect(await page.getByTestId('shelf-table').innerText()).not.toContain('13812345678');
+      await page.getByRole('tab', { name: '短信通知' }).click();
+      await page.getByTestId('notifications-table').locator('.ant-table-row').first().waitFor();
+      expect(await page.getByTestId('notifications-table').innerText()).not.toContain('13812345678');
+    });
+  });
 });

@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   ApiOutlined,
   ExportOutlined,
+  GiftOutlined,
   BranchesOutlined,
   CalendarOutlined,
   DashboardOutlined,
@@ -78,6 +79,15 @@ export const MODULES: readonly ConsoleModule[] = [
     label: { 'zh-CN': '包裹', en: 'Parcels' },
     roles: OFFICE,
     ...page(() => import('../routes/parcels/ParcelsPage.tsx')),
+  },
+  {
+    key: 'stations',
+    path: 'stations',
+    group: 'operations',
+    icon: <GiftOutlined />,
+    label: { 'zh-CN': '村邮站', en: 'Stations' },
+    roles: ['admin', 'county_manager', 'outlet_clerk', 'station_keeper'],
+    ...page(() => import('../routes/stations/StationsPage.tsx')),
   },
   {
     key: 'planning',
