@@ -295,4 +295,22 @@ describe('operations pages', () => {
       expect(await page.getByTestId('notifications-table').innerText()).not.toContain('13812345678');
     });
   });
+
+  test('settlement: a county manager computes and issues a partner statement; it is listed as issued', async () => {
+    const sandu = await Api.login(stack.url, 'sandu');
+    await withSession(sandu.token, async ({ page }) => {
+      await page.goto(`${stack.url}/dashboard`);
+      await openMenu(page, '结算与争议');
+      await page.getByTestId('statement-partner').click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: 'ZTO' }).first().click();
+      await page.getByTestId('statement-compute').click();
+      await page.getByTestId('statement-total').waitFor();
+      await page.getByTestId('statement-issue').click();
+      await page.getByTestId('statement-issued').waitFor();
+      await page.getByRole('tab', { name: '已出账单' }).click();
+      await page.getByTestId('issued-table').locator('.ant-table-row').filter({ hasText: 'ZTO' }).first().waitFor();
+      await page.getByRole('tab', { name: '争议' }).click();
+      await page.getByTestId('disputes-table').waitFor();
+    });
+  });
 });

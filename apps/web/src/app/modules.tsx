@@ -1,6 +1,7 @@
 import {
   ApartmentOutlined,
   ApiOutlined,
+  AccountBookOutlined,
   ExportOutlined,
   GiftOutlined,
   BranchesOutlined,
@@ -106,6 +107,15 @@ export const MODULES: readonly ConsoleModule[] = [
     label: { 'zh-CN': '黔货出山', en: 'Outbound' },
     roles: OFFICE,
     ...page(() => import('../routes/outbound/OutboundPage.tsx')),
+  },
+  {
+    key: 'settlement',
+    path: 'settlement',
+    group: 'operations',
+    icon: <AccountBookOutlined />,
+    label: { 'zh-CN': '结算与争议', en: 'Settlement' },
+    roles: MANAGERS,
+    ...page(() => import('../routes/settlement/SettlementPage.tsx')),
   },
   {
     key: 'divisions',
