@@ -88,6 +88,10 @@ describe('operations pages', () => {
       await page.getByRole('tab', { name: '频次报告' }).click();
       await page.getByTestId('plan-frequency').locator('.ant-table-row').first().waitFor();
       expect(await page.getByTestId('plan-frequency').locator('.ant-table-row').count()).toBe(Math.min(50, plan.villages));
+      // Dispatch preview of the first outlet and day (read-only).
+      await page.getByRole('tab', { name: '派件预览' }).click();
+      await page.getByTestId('dispatch-run').click();
+      await page.getByTestId('dispatch-result').waitFor();
       // Accept (confirm dialog).
       await page.getByTestId('plan-accept').click();
       await page.getByTestId('plan-accept-ok').click();

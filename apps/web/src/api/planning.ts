@@ -177,3 +177,29 @@ export function useAcceptPlan() {
     },
   });
 }
+
+export interface ParcelRef {
+  id: string;
+  waybillNo: string;
+}
+
+export interface PlanDispatch {
+  planId: string;
+  outletId: string;
+  day: number;
+  parcels: number;
+  unaddressed: ParcelRef[];
+  runs: { vehicleId: string; vehicleCode: string; trip: number; departureS: number; capacityKg: number; loadKg: number; stops: { villageCode: string; arrival: string; parcels: ParcelRef[] }[] }[];
+  bags: { tripId: string; lineCode: string; departure: string; villageCode: string; arrival: string; parcels: ParcelRef[] }[];
+  deferred: { parcelId: string; waybillNo: string; villageCode: string; nextDay: number | null; reason: string }[];
+  notes: string[];
+}
+
+/** Read-only dispatch preview: the parcels waiting at an outlet → the plan's runs and bus bags of a weekday. */
+export function usePlanDispatch(id: string | undefined, q: { outlet: string; day: number; now?: string } | undefined) {
+  return useQuery({
+    queryKey: ['plan-dispatch', id, q],
+    queryFn: ({ signal }) => request<PlanDispatch>(`${API}/plans/${encodeURIComponent(id ?? '')}/dispatch`, { query: { ...q }, signal }),
+    enabled: Boolean(id && q),
+  });
+}

@@ -5,7 +5,8 @@ import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
-import { useVillages } from '../../api/hooks.ts';
+import { useList, useVillages } from '../../api/hooks.ts';
+import type { Outlet } from '../../api/types.ts';
 import {
   useAcceptPlan,
   usePlan,
@@ -21,6 +22,7 @@ import { PageFallback } from '../../app/PageFallback.tsx';
 import { useCountyName } from '../../components/CountySelect.tsx';
 import { Fen, fenToYuan, formatDurationS, formatKm, WeekdayTags } from '../../components/format.tsx';
 import { useTileUrl } from '../../map/tiles.ts';
+import { DispatchPanel } from './DispatchPanel.tsx';
 import { Percent, PlanStatusTag } from './PlanningPage.tsx';
 
 const PlanMap = lazy(() => import('../../map/PlanMap.tsx'));
@@ -46,6 +48,9 @@ export default function PlanDetail() {
   const villages = useVillages({ county: p?.countyCode ?? undefined, limit: 1000 }, Boolean(p));
   const byCode = useMemo(() => new Map((villages.data?.items ?? []).map((v) => [v.code, v])), [villages.data]);
   const villageName = (code: string) => byCode.get(code)?.name ?? code;
+  const outlets = useList<Outlet>('outlets', { county: p?.countyCode ?? undefined, limit: 1000 }, Boolean(p));
+  const outletById = useMemo(() => new Map((outlets.data?.items ?? []).map((o) => [o.id, o.name])), [outlets.data]);
+  const outletName = (id: string) => outletById.get(id) ?? id;
 
   const planDays = useMemo(() => (p?.days ?? []).filter((d) => d.routes.length > 0).map((d) => d.day), [p]);
   const [chosenDay, setChosenDay] = useState<number | undefined>(undefined);
@@ -68,7 +73,7 @@ export default function PlanDetail() {
 
   const routeColumns: ColumnsType<PlanDayRoute> = [
     { title: t('planning.vehicle'), dataIndex: 'vehicleCode', render: (c: string, r) => (r.trip > 1 ? `${c} · ${t('planning.tripN', { n: r.trip })}` : c) },
-    { title: t('planning.depot'), dataIndex: 'depotId' },
+    { title: t('planning.depot'), dataIndex: 'depotId', render: (id: string) => outletName(id) },
     { title: t('planning.stops'), key: 'stops', align: 'right', render: (_: unknown, r) => r.stops.length },
     { title: t('planning.km'), dataIndex: 'distanceM', align: 'right', render: (m: number) => formatKm(m) },
     { title: t('planning.duration'), dataIndex: 'durationS', align: 'right', render: (s: number) => formatDurationS(s) },
@@ -107,8 +112,8 @@ export default function PlanDetail() {
   ];
   const suggestionColumns: ColumnsType<PlanSuggestion> = [
     { title: t('planning.village'), dataIndex: 'villageCode', render: (c: string) => villageName(c) },
-    { title: t('planning.fromDepot'), dataIndex: 'fromDepotId' },
-    { title: t('planning.toDepot'), dataIndex: 'toDepotId' },
+    { title: t('planning.fromDepot'), dataIndex: 'fromDepotId', render: (id: string) => outletName(id) },
+    { title: t('planning.toDepot'), dataIndex: 'toDepotId', render: (id: string) => outletName(id) },
     { title: t('planning.saving'), dataIndex: 'estimatedSavingFen', align: 'right', render: (f: number) => <Fen value={f} /> },
     { title: t('planning.reason'), dataIndex: 'reason' },
   ];
@@ -303,6 +308,11 @@ export default function PlanDetail() {
                       <Table<PlanBusLoad> size="small" rowKey={(l) => `${l.tripId}-${l.day}`} columns={loadColumns} dataSource={p.busLoads} scroll={{ x: 'max-content' }} pagination={{ pageSize: 50 }} />
                     </>
                   ),
+                },
+                {
+                  key: 'dispatch',
+                  label: t('planning.tabDispatch'),
+                  children: <DispatchPanel plan={p} outletName={outletName} villageName={villageName} />,
                 },
                 {
                   key: 'suggestions',
