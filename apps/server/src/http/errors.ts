@@ -52,7 +52,28 @@ interface ValidationIssue { instancePath?: string; message?: string; params?: Re
 
 function validationErrors(err: FastifyError): FieldError[] {
   const ctx = (err as FastifyError & { validationContext?: string }).validationContext ?? 'body';
-  return ((err.validation ?? []) as ValidationIssue[]).map((v) => {
+  const issues = (err.validation ?? []) as ValidationIssue[];
+  // A union of literals fails once per literal ("must be equal to constant" × n, then "anyOf"):
+  // say it once, with the allowed values.
+  const allowed = new Map<string, unknown[]>();
+  for (const v of issues) if (v.keyword === 'const' && v.params && 'allowedValue' in v.params) allowed.set(v.instancePath ?? '', [...(allowed.get(v.instancePath ?? '') ?? []), v.params.allowedValue]);
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const v of issues) {
+    const p = v.instancePath ?? '';
+    if (allowed.has(p) && (v.keyword === 'const' || v.keyword === 'anyOf')) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      out.push({ path: `${ctx}${p}`, message: `must be one of: ${allowed.get(p)!.map((x) => String(x)).join(', ')}` });
+      continue;
+    }
+    out.push(...toFieldErrors(ctx, [v]));
+  }
+  return out;
+}
+
+function toFieldErrors(ctx: string, issues: ValidationIssue[]): FieldError[] {
+  return issues.map((v) => {
     let path = v.instancePath ?? '';
     const missing = v.params && typeof v.params === 'object' && 'requiredProperties' in v.params ? (v.params.requiredProperties as string[]) : undefined;
     if (v.keyword === 'required' && missing?.length) path += '/' + missing.join(',');

@@ -140,3 +140,13 @@ describe('user administration', () => {
     expect((await s.api('/api/v1/auth/login', { method: 'POST', json: { username: 'temp_mgr', password: 'long-enough-1' } })).status).toBe(401);
   });
 });
+
+describe('validation messages', () => {
+  it('says once which values a field accepts, instead of one line per allowed value', async () => {
+    const r = await s.api('/api/v1/users', { method: 'POST', as: 'admin', json: { username: 'someone', displayName: 'x', password: 'long-enough', role: 'wizard' } });
+    expect(r.status).toBe(422);
+    const errors = ((await r.json()) as { errors: Array<{ path: string; message: string }> }).errors.filter((e) => e.path === 'body/role');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/must be one of: admin, county_manager/);
+  });
+});

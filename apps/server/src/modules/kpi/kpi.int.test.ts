@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { percentile } from '@cuntong/domain/kpi.ts';
 import { type TestServer, testServer } from '../../../test/harness.ts';
 
 let s: TestServer;
@@ -8,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.close());
 
-type Summary = { figures: Array<{ key: string; value: number | null; formula: { zh: string } }>; byCounty: Array<Record<string, unknown>>; trend: unknown[] };
+type Summary = { figures: Array<{ key: string; value: number | null; formula: { zh: string } }>; byCounty: Array<Record<string, unknown>>; trend: Array<{ date: string; parcelsIn: number; delivered: number }> };
 const val = (s: Summary, k: string) => s.figures.find((f) => f.key === k)?.value;
 
 describe(`KPIs and the map (${process.env.TEST_DB ?? 'pglite'})`, () => {
@@ -17,7 +19,8 @@ describe(`KPIs and the map (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(val(r, 'villages')).toBe(1195);
     expect(val(r, 'directMailRate')).toBe(1);
     expect(val(r, 'frequencyCompliance')).toBe(1);
-    expect(val(r, 'parcelsIn')).toBeNull(); // not recorded yet: never an invented zero
+    expect(val(r, 'parcelsIn')).toBe(0);
+    expect(val(r, 'stationPickupRate')).toBeNull(); // nothing placed at stations: no rate, never an invented zero
     expect(r.byCounty).toHaveLength(12);
     expect(r.trend).toHaveLength(30);
     expect(r.figures.every((f) => f.formula.zh.length > 0)).toBe(true);
@@ -49,6 +52,53 @@ describe(`KPIs and the map (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect([...types].sort()).toEqual(['bus_line', 'county', 'outlet', 'route', 'village']);
     expect(fc.features.filter((f) => f.properties.countyCode).every((f) => f.properties.countyCode === '522732')).toBe(true);
     expect((await s.api('/api/v1/map/network?county=522701', { as: 'sandu' })).status).toBe(403);
+  });
+});
+
+describe('parcel KPIs from the event log', () => {
+  const at = (h: number) => new Date(Date.parse('2026-11-10T00:00:00Z') + h * 3_600_000).toISOString();
+  const proof = { kind: 'signature', ref: 'sig_1', recipientType: 'recipient' };
+  it('counts handovers, deliveries, station pickups and hours, ignoring voided events; checked against an independent computation', async () => {
+    const waybills = Array.from({ length: 6 }, (_, i) => `KPI${Date.now().toString().slice(-6)}${i}`);
+    const m = await s.api('/partner/v1/manifests', { method: 'POST', as: 'zto', json: { outletCode: 'AG522732111-01', parcels: waybills.map((w, i) => ({ waybillNo: w, recipientName: '张小娟', recipientPhone: '13812345678', address: '贵州省黔南州三都县大河镇合江村二组', weightKg: 1, service: i >= 4 ? 'station' : 'door' })) } });
+    expect(m.status, await m.clone().text()).toBeLessThan(300);
+    const ids = ((await m.json()) as { parcels: Array<{ parcelId: string }> }).parcels.map((p) => p.parcelId);
+    const ev = (id: string, type: string, h: number, extra: Record<string, unknown> = {}) => ({ eventId: randomUUID(), parcelId: id, type, eventTime: at(h), ...extra });
+    const wrongDelivery = ev(ids[3]!, 'delivered', 30, { proof });
+    const events = [
+      ...ids.map((id) => ev(id, 'handed_over', 0)),
+      ev(ids[0]!, 'out_for_delivery', 2), ev(ids[0]!, 'delivered', 10, { proof }), // 10 h
+      ev(ids[1]!, 'out_for_delivery', 2), ev(ids[1]!, 'delivered', 20, { proof }), // 20 h
+      ev(ids[2]!, 'out_for_delivery', 2), ev(ids[2]!, 'exception', 3, { reason: 'damage' }),
+      ev(ids[3]!, 'out_for_delivery', 2), wrongDelivery,
+      ev(ids[4]!, 'delivered_to_station', 5), ev(ids[4]!, 'picked_up', 40, { proof: { kind: 'pickup_code', ref: 'pc', recipientType: 'recipient' } }), // 40 h
+      ev(ids[5]!, 'delivered_to_station', 6),
+    ];
+    const b = await s.api('/api/v1/events/batch', { method: 'POST', as: 'hejiang', json: { events } });
+    expect(b.status, await b.clone().text()).toBe(200);
+    const results = ((await b.json()) as { results: Array<{ result: string; reason?: string }> }).results;
+    expect(results.filter((r) => r.result !== 'created'), JSON.stringify(results)).toEqual([]);
+    // The delivery of parcel 3 was scanned by mistake: voided, it no longer counts.
+    const v = await s.api(`/api/v1/parcels/${ids[3]}/events`, { method: 'POST', as: 'hejiang', json: { eventId: randomUUID(), type: 'void', eventTime: at(31), voids: wrongDelivery.eventId } });
+    expect(v.status).toBe(201);
+
+    const k = (await (await s.api('/api/v1/kpi/summary?county=522732&from=2026-11-01&to=2026-11-30', { as: 'sandu' })).json()) as Summary;
+    expect(val(k, 'parcelsIn')).toBe(6);
+    expect(val(k, 'delivered')).toBe(3); // two at the door, one picked up; the voided one not
+    expect(val(k, 'exceptions')).toBe(1);
+    expect(val(k, 'atStations')).toBe(1);
+    expect(val(k, 'stationPickupRate')).toBe(0.5);
+    expect(val(k, 'deliveryHoursAvg')).toBeCloseTo((10 + 20 + 40) / 3, 6);
+    // p90 of [10, 20, 40] with linear interpolation: 20 + 0.8 × 20 = 36
+    expect(val(k, 'deliveryHoursP90')).toBeCloseTo(percentile([10, 20, 40], 90)!, 6);
+    expect(val(k, 'deliveryHoursP90')).toBeCloseTo(36, 6);
+    const day = k.trend.find((t) => t.date === '2026-11-10')!;
+    expect(day.parcelsIn).toBe(6);
+    // The prefecture view includes the same parcels; another county's manager does not see them.
+    const all = (await (await s.api('/api/v1/kpi/summary?from=2026-11-01&to=2026-11-30', { as: 'admin' })).json()) as Summary;
+    expect(val(all, 'parcelsIn')).toBeGreaterThanOrEqual(6);
+    const duyun = (await (await s.api('/api/v1/kpi/summary?from=2026-11-01&to=2026-11-30', { as: 'duyun' })).json()) as Summary;
+    expect(val(duyun, 'parcelsIn')).toBe(0);
   });
 });
 

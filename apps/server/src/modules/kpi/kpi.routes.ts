@@ -21,7 +21,7 @@ const Summary = Type.Object({
   to: Type.String(),
   figures: Type.Array(Figure),
   byCounty: Type.Array(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Null()]))),
-  trend: Type.Array(Type.Object({ date: Type.String(), parcelsIn: Nullable, delivered: Nullable, parcelsOut: Nullable, exceptions: Nullable })),
+  trend: Type.Array(Type.Object({ date: Type.String(), parcelsIn: Type.Integer(), delivered: Type.Integer(), parcelsOut: Type.Integer(), exceptions: Type.Integer() })),
 });
 
 export default function kpiRoutes(app: App, ctx: AppContext) {
@@ -37,7 +37,7 @@ export default function kpiRoutes(app: App, ctx: AppContext) {
     return { countyCode, from, to };
   };
 
-  app.get('/api/v1/kpi/summary', { preValidation: staffOnly, schema: { tags: ['kpi'], summary: 'The branch’s KPIs for the prefecture or one county and a period', description: 'Each figure carries its formula. Parcel figures are null until parcels are recorded.', querystring: Query, response: { 200: Summary, ...errorResponses(401, 403, 422) } } }, async (req) =>
+  app.get('/api/v1/kpi/summary', { preValidation: staffOnly, schema: { tags: ['kpi'], summary: 'The branch’s KPIs for the prefecture or one county and a period', description: 'Each figure carries its formula. A rate or duration with nothing to compute it from is null (never an invented zero).', querystring: Query, response: { 200: Summary, ...errorResponses(401, 403, 422) } } }, async (req) =>
     kpiSummary(ctx.db, resolve(req, req.query)),
   );
 
