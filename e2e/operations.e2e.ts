@@ -155,6 +155,12 @@ describe('operations pages', () => {
       const recipient = await page.getByTestId('parcel-recipient').innerText();
       expect(recipient).not.toContain('13900001111');
       expect(await page.locator('body').innerText()).not.toContain('13900001111');
+      // By recipient phone (sent in the body): the other parcel, masked.
+      await page.getByTestId('parcel-waybill').fill('');
+      await page.getByTestId('parcel-phone').fill('13900002222');
+      await page.getByTestId('parcel-search').click();
+      await page.getByTestId('parcel-table').locator('.ant-table-row').filter({ hasText: lost }).waitFor();
+      expect(await page.getByTestId('parcel-table').innerText()).not.toContain('13900002222');
 
       // The unresolved address is in the queue; the clerk picks 合江村 by search.
       await page.getByRole('tab', { name: '地址异常队列' }).click();

@@ -106,6 +106,16 @@ export function useParcels(params: { county?: string; waybill?: string; status?:
   });
 }
 
+/** Search by recipient phone: the number travels in the body (never in a URL); results masked. */
+export function usePhoneSearch(params: { phone: string; county?: string; limit: number; offset: number } | undefined) {
+  return useQuery({
+    queryKey: ['parcels', 'phone', params],
+    queryFn: ({ signal }) => request<ListResponse<ParcelSummary>>(`${API}/parcels/search`, { method: 'POST', body: params, signal }),
+    enabled: Boolean(params),
+    placeholderData: keepPreviousData,
+  });
+}
+
 export function useParcel(id: string | undefined) {
   return useQuery({
     queryKey: ['parcel', id],

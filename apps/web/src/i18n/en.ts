@@ -361,6 +361,8 @@ export const en: Messages = {
     waybill: 'Waybill',
     partner: 'Partner',
     outlet: 'Outlet',
+    phone: 'Recipient phone',
+    phoneHint: 'Find by the full phone number (sent in the request body only; results stay masked)',
     recipient: 'Recipient',
     address: 'Address',
     village: 'Village',

@@ -360,6 +360,8 @@ export const zhCN = {
     waybill: '运单号',
     partner: '快递企业',
     outlet: '网点',
+    phone: '收件人手机',
+    phoneHint: '按完整手机号查找（号码只在请求正文中传送，结果仍为脱敏显示）',
     recipient: '收件人',
     address: '收件地址',
     village: '行政村',

@@ -3,7 +3,7 @@ import { Alert, Button, Card, Col, Descriptions, Empty, Form, Input, Row, Table,
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParcel, useParcels, type ParcelSummary } from '../../api/parcels.ts';
+import { useParcel, useParcels, usePhoneSearch, type ParcelSummary } from '../../api/parcels.ts';
 import { useCountyScope } from '../../app/auth.tsx';
 import { useCountyName } from '../../components/CountySelect.tsx';
 
@@ -75,9 +75,14 @@ export function ParcelSearch() {
   const { t } = useTranslation();
   const { fixedCounty } = useCountyScope();
   const [waybill, setWaybill] = useState<string | undefined>(undefined);
+  const [phone, setPhone] = useState<string | undefined>(undefined);
   const [page, setPage] = useState({ current: 1, pageSize: 20 });
   const [selected, setSelected] = useState<string | undefined>(undefined);
-  const list = useParcels({ ...(fixedCounty ? { county: fixedCounty } : {}), ...(waybill ? { waybill } : {}), limit: page.pageSize, offset: (page.current - 1) * page.pageSize });
+  const scope = fixedCounty ? { county: fixedCounty } : {};
+  const paging = { limit: page.pageSize, offset: (page.current - 1) * page.pageSize };
+  const byWaybill = useParcels({ ...scope, ...(waybill ? { waybill } : {}), ...paging }, !phone);
+  const byPhone = usePhoneSearch(phone ? { phone, ...scope, ...paging } : undefined);
+  const list = phone ? byPhone : byWaybill;
   const countyName = useCountyName();
 
   const columns: ColumnsType<ParcelSummary> = [
@@ -97,14 +102,18 @@ export function ParcelSearch() {
           <Form
             layout="inline"
             className="filters"
-            onFinish={(v: { waybill?: string }) => {
+            onFinish={(v: { waybill?: string; phone?: string }) => {
               setWaybill(v.waybill?.trim() || undefined);
+              setPhone(v.phone?.trim() || undefined);
               setPage((p) => ({ ...p, current: 1 }));
               setSelected(undefined);
             }}
           >
             <Form.Item name="waybill" label={t('parcels.waybill')}>
               <Input allowClear style={{ width: 220 }} data-testid="parcel-waybill" />
+            </Form.Item>
+            <Form.Item name="phone" label={t('parcels.phone')} tooltip={t('parcels.phoneHint')}>
+              <Input allowClear style={{ width: 160 }} autoComplete="off" data-testid="parcel-phone" />
             </Form.Item>
             <Form.Item>
               <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="parcel-search">
