@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001_core.ts';
 import * as m0002 from './migrations/0002_network.ts';
 import * as m0003 from './migrations/0003_parcels.ts';
 import * as m0011 from './migrations/0011_bus_services.ts';
+import * as m0012 from './migrations/0012_kpi_indexes.ts';
 import * as m0010 from './migrations/0010_planning.ts';
 import * as m0020 from './migrations/0020_outbound.ts';
 import * as m0030 from './migrations/0030_partners_stations.ts';
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_parcels': m0003,
   '0010_planning': m0010,
   '0011_bus_services': m0011,
+  '0012_kpi_indexes': m0012,
   '0020_outbound': m0020,
   '0030_partners_stations': m0030,
   '0031_stations': m0031,
