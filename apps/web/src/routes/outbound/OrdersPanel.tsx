@@ -79,7 +79,7 @@ export function OrdersPanel() {
     try {
       const job = await downloadLabels(selected.length ? { orderIds: selected, format } : { importId: importId ?? '', format });
       setPrintResult(job);
-      await qc.invalidateQueries({ queryKey: ['orders'] });
+      void qc.invalidateQueries({ queryKey: ['orders'] }); // the reprint counters
     } catch (e) {
       setPrintError(e instanceof Error ? e.message : String(e));
     } finally {
