@@ -45,6 +45,22 @@ async function withSession(token: string | undefined, run: (s: Session) => Promi
   }
 }
 
+/** Picks the option containing `text` in the antd Select with `testId`, retrying while the page is still settling. */
+async function pickOption(page: Session['page'], testId: string, text: string): Promise<void> {
+  const select = page.getByTestId(testId);
+  for (let attempt = 0; ; attempt++) {
+    await select.click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
+    try {
+      await expect.poll(() => select.innerText(), { timeout: 3000 }).toContain(text);
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
 const seq = { n: 0 };
 const waybill = () => `E2E${Date.now().toString().slice(-7)}${String(++seq.n).padStart(3, '0')}`;
 
@@ -125,12 +141,8 @@ describe('operations pages', () => {
       const { page } = s;
       s.allowHttpError(/\/api\/v1\/manifests\/upload/);
       await page.goto(`${stack.url}/parcels?tab=manifest`);
-      const choose = async (testId: string, text: string) => {
-        await page.getByTestId(testId).click();
-        await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
-      };
-      await choose('manifest-partner', 'ZTO');
-      await choose('manifest-outlet', HEJIANG);
+      await pickOption(page, 'manifest-partner', 'ZTO');
+      await pickOption(page, 'manifest-outlet', HEJIANG);
       const input = page.getByTestId('manifest-upload').locator('input[type="file"]');
       await input.setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad, 'utf8') });
       await page.getByTestId('manifest-start').click();
@@ -211,8 +223,7 @@ describe('operations pages', () => {
 
       // Import (valid rows only): two orders, one rejected row reported with its row number.
       await page.getByRole('tab', { name: '订单与面单' }).click();
-      await page.getByTestId('orders-shipper').click();
-      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: 'E2E-NOODLE' }).click();
+      await pickOption(page, 'orders-shipper', 'E2E-NOODLE');
       await page.getByText('仅导入有效行').click();
       await page.getByTestId('orders-import').locator('input[type="file"]').setInputFiles({ name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
       await page.getByTestId('orders-import-start').click();
@@ -259,8 +270,7 @@ describe('operations pages', () => {
       await openMenu(page, '推送与状态映射');
       await page.getByTestId('deliveries-table').waitFor();
       await page.getByRole('tab', { name: '状态码映射' }).click();
-      await page.getByTestId('mapping-partner').click();
-      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: 'ZTO' }).first().click();
+      await pickOption(page, 'mapping-partner', 'ZTO');
       const input = page.getByTestId('mapping-delivered');
       await input.waitFor();
       await input.fill('bad code!');
@@ -311,8 +321,7 @@ describe('operations pages', () => {
     await withSession(sandu.token, async ({ page }) => {
       await page.goto(`${stack.url}/dashboard`);
       await openMenu(page, '结算与争议');
-      await page.getByTestId('statement-partner').click();
-      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: 'ZTO' }).first().click();
+      await pickOption(page, 'statement-partner', 'ZTO');
       await page.getByTestId('statement-compute').click();
       await page.getByTestId('statement-total').waitFor();
       await page.getByTestId('statement-issue').click();
