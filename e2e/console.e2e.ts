@@ -68,7 +68,8 @@ async function hoverForTooltip(page: Session['page'], testId: string, text: stri
 async function chooseLanguage(page: Session['page'], label: string): Promise<void> {
   await page.getByTestId('lang-switch').click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: label }).click();
-  await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
+  // The dropdown closes with an animation; under load that can take more than poll's default 1 s.
+  await expect.poll(() => page.locator('.ant-select-dropdown:visible').count(), { timeout: 10_000 }).toBe(0);
 }
 
 describe('web console', () => {
