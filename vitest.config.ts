@@ -26,6 +26,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.e2e.ts'],
+          // A page under load may take seconds to settle; poll's default 1 s makes flaky tests.
+          expect: { poll: { timeout: 10_000, interval: 100 } },
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,
