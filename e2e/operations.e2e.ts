@@ -260,6 +260,27 @@ describe('operations pages', () => {
       expect(await page.getByTestId('outbound-by-county').innerText()).toContain('三都');
       await page.screenshot({ path: join(ARTIFACTS, 'outbound-summary.png') });
     });
+
+    // A single parcel typed in at the counter: numbered, priced, the recipient masked on screen.
+    await withSession(sandu.token, async ({ page }) => {
+      await page.goto(`${stack.url}/outbound?tab=orders`);
+      const form = page.getByTestId('single-order-form');
+      await pickOption(page, 'single-order-shipper', 'E2E-NOODLE');
+      await form.locator('#recipient_name').fill('王小明');
+      await form.locator('#recipient_phone').fill('13912345678');
+      await form.locator('#recipient_address').fill('广东省广州市天河区体育西路1号');
+      await form.locator('#weightKg').fill('2');
+      await page.getByTestId('single-order-submit').click();
+      const result = page.getByTestId('single-order-result');
+      await result.waitFor();
+      const text = await result.innerText();
+      expect(text).not.toContain('13912345678');
+      const waybill = (await page.getByTestId('single-order-waybill').innerText()).trim();
+      const api = await sandu.get<{ items: { waybillNo: string; priceFen: number; tariffVersion: string }[] }>(`/api/v1/orders?waybillNo=${waybill}`);
+      expect(api.items).toHaveLength(1);
+      expect(api.items[0]!.priceFen).toBeGreaterThan(0);
+      expect(text).toContain(api.items[0]!.tariffVersion);
+    });
   });
 
   test('webhooks: the deliveries list opens and a partner status code is saved (a bad code is refused on its row)', async () => {

@@ -10,6 +10,7 @@ import { downloadLabels, useOrders, useShippers, type ImportReport, type LabelJo
 import type { FieldErrorItem } from '../../api/types.ts';
 import { useCountyScope } from '../../app/auth.tsx';
 import { Fen } from '../../components/format.tsx';
+import { SingleOrderForm } from './SingleOrderForm.tsx';
 
 type Outcome = { kind: 'ok'; report: ImportReport } | { kind: 'failed'; message: string; errors: FieldErrorItem[] };
 type Format = 'thermal' | 'a4' | 'zpl';
@@ -103,7 +104,8 @@ export function OrdersPanel() {
 
   return (
     <>
-      <Card size="small" title={t('outbound.importTitle')} data-testid="orders-import">
+      <SingleOrderForm shippers={shippers.data?.items ?? []} />
+      <Card size="small" title={t('outbound.importTitle')} data-testid="orders-import" style={{ marginTop: 16 }}>
         <Typography.Paragraph type="secondary">{t('outbound.importHint')}</Typography.Paragraph>
         <Space wrap>
           <Select<string>
