@@ -57,6 +57,28 @@ if (TEST_ENGINE === 'pglite') {
       }
     });
 
+    it('cuntong labels takes its waybill numbers from the database: two runs never print the same number', async () => {
+      const { writeFileSync } = await import('node:fs');
+      const csv = join(dir, 'orders.csv');
+      writeFileSync(csv, '收货人,手机,收货地址,商品,重量\n张小娟,13812345678,广东省广州市天河区体育西路1号,米粉,1.2\n李四,13912345678,四川省成都市武侯区人民南路4段,茶叶,0.5\n');
+      const run = () =>
+        new Promise<{ code: number | null; out: string }>((resolve) => {
+          const child = spawn(process.execPath, ['bin/cuntong.mjs', 'labels', '--orders', csv, '--out', join(dir, 'l.pdf')], { cwd: ROOT, env: { ...process.env, DATA_DIR: dir } });
+          let out = '';
+          child.stdout.on('data', (d) => (out += d));
+          child.stderr.on('data', (d) => (out += d));
+          child.on('exit', (code) => resolve({ code, out }));
+        });
+      const a = await run();
+      const b = await run();
+      expect(a.code, a.out).toBe(0);
+      expect(b.code, b.out).toBe(0);
+      const range = (o: string) => JSON.parse(o.trim().split('\n').at(-1)!) as { first: string; last: string };
+      const ra = range(a.out);
+      const rb = range(b.out);
+      expect(rb.first > ra.last).toBe(true);
+    });
+
     it('takes over a lock left by a process that died', async () => {
       const { writeFileSync } = await import('node:fs');
       writeFileSync(join(dir, 'cuntong.lock'), '999999');

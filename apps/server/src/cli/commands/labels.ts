@@ -23,6 +23,7 @@ interface LabelsOptions {
   sender?: string;
   date?: string;
   firstSerial?: string;
+  offline?: boolean;
   defaultWeight?: string;
   rejects?: string;
   reprint?: boolean;
@@ -97,7 +98,8 @@ export function register(program: Command): void {
     .option('--per-sheet <n>', 'labels per A4 sheet: 4 or 6', '4')
     .option('--sender <spec>', 'sender "名称,电话,地址" (default: the demo cooperative in 惠水县)')
     .option('--date <yyyy-mm-dd>', 'shipping date printed on the labels (default: today, China time)')
-    .option('--first-serial <n>', `first serial of the default waybill range ${DEFAULT_RANGE.scheme.kind === 'domestic' ? DEFAULT_RANGE.scheme.prefix : ''} (numbers are not reserved until the database part exists)`)
+    .option('--first-serial <n>', `with --demo or --offline: first serial of the default waybill range ${DEFAULT_RANGE.scheme.kind === 'domestic' ? DEFAULT_RANGE.scheme.prefix : ''}`)
+    .option('--offline', 'number an order file without the database (numbers are NOT reserved: for proofs only)')
     .option('--default-weight <kg>', 'weight for rows without one')
     .option('--rejects <file>', 'write all rejected rows to this CSV')
     .option('--reprint', 'mark every label 重印 REPRINT')
@@ -144,9 +146,19 @@ export function register(program: Command): void {
         process.exit(3);
       }
 
-      const range = opts.firstSerial ? { ...DEFAULT_RANGE, next: Number(opts.firstSerial) } : DEFAULT_RANGE;
-      const alloc = allocate(range, orders.length);
-      process.stderr.write(`waybill numbers ${alloc.numbers[0]} … ${alloc.numbers.at(-1)} from range ${range.id} (next free serial ${alloc.range.next}; not reserved in a database yet)\n`);
+      let alloc: { numbers: string[]; range: { next: number } };
+      if (opts.demo || opts.offline) {
+        // Demo orders and proofs: numbers from the pure allocator, not reserved anywhere.
+        const range = opts.firstSerial ? { ...DEFAULT_RANGE, next: Number(opts.firstSerial) } : DEFAULT_RANGE;
+        alloc = allocate(range, orders.length);
+        process.stderr.write(`waybill numbers ${alloc.numbers[0]} … ${alloc.numbers.at(-1)} from range ${range.id} (NOT reserved: ${opts.demo ? 'demo orders' : '--offline'})\n`);
+      } else {
+        // Real orders: the numbers are issued from the platform's ranges and recorded in its ledger,
+        // so no number is ever printed twice (DATA_DIR's PGlite, or DATABASE_URL).
+        const numbers = await reserveNumbers(orders.length);
+        alloc = { numbers, range: { next: Number.NaN } };
+        process.stderr.write(`waybill numbers ${numbers[0]} … ${numbers.at(-1)} issued and recorded in the database\n`);
+      }
       const regions = regionIndex();
       function* labels(): Generator<LabelData> {
         for (let i = 0; i < orders.length; i++) {
@@ -185,4 +197,35 @@ export function register(program: Command): void {
       const seconds = (performance.now() - t0) / 1000;
       process.stdout.write(JSON.stringify({ labels: orders.length, format: opts.format, out: opts.out, seconds: Number(seconds.toFixed(2)), first: alloc.numbers[0], last: alloc.numbers.at(-1), nextSerial: alloc.range.next }) + '\n');
     });
+}
+
+/** Issues `count` numbers from the database's waybill ranges (the same path as the console and API). */
+async function reserveNumbers(count: number): Promise<string[]> {
+  const { loadConfig } = await import('../../config.ts');
+  const { createContext } = await import('../../main.ts');
+  const { DataDirLockedError } = await import('../../db/connect.ts');
+  const { OutboundService } = await import('../../modules/outbound/outbound.service.ts');
+  const { appendAudit } = await import('../../modules/audit/audit.repository.ts');
+  const config = loadConfig(process.env, { logLevel: 'silent' });
+  let c: Awaited<ReturnType<typeof createContext>>;
+  try {
+    c = await createContext(config);
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      process.stderr.write(`cuntong labels: ${err.message}\nThe waybill numbers must come from the platform's database: stop the server, point DATABASE_URL at the shared PostgreSQL, or issue them through the API (POST /api/v1/labels). --offline numbers without reserving (proofs only).\n`);
+      process.exit(5);
+    }
+    throw err;
+  }
+  try {
+    const svc = new OutboundService(c.ctx.db, { region: config.region, clock: c.ctx.clock, pii: c.ctx.pii, uploadLimitBytes: config.uploadLimitBytes });
+    const at = c.ctx.clock();
+    return await c.ctx.db.transaction().execute(async (tx) => {
+      const nos = await svc.allocate(tx, count, at);
+      await appendAudit(tx, { id: 'cli', username: 'cli' }, { action: 'waybill.issue', objectType: 'waybill', detail: { count, first: nos[0], last: nos.at(-1), via: 'cli labels' } }, at);
+      return nos;
+    });
+  } finally {
+    await c.close();
+  }
 }
