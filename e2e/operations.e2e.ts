@@ -46,6 +46,25 @@ async function withSession(token: string | undefined, run: (s: Session) => Promi
 }
 
 /** Picks the option containing `text` in the antd Select with `testId`, retrying while the page is still settling. */
+/**
+ * Clicks a Popconfirm's OK button. A click that lands while the popover is still zooming in can be
+ * dropped (seen on a loaded CI machine), so click again while the popover stays open: an OK that
+ * registered closes it, so this never confirms twice.
+ */
+async function confirmPopover(page: Session['page'], okTestId: string): Promise<void> {
+  const ok = page.getByTestId(okTestId);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await ok.click();
+    try {
+      await expect.poll(() => ok.isVisible(), { timeout: 2000 }).toBe(false);
+      return;
+    } catch {
+      /* still open: the click was dropped */
+    }
+  }
+  throw new Error(`the confirmation ${okTestId} did not close`);
+}
+
 async function pickOption(page: Session['page'], testId: string, text: string): Promise<void> {
   const select = page.getByTestId(testId);
   for (let attempt = 0; ; attempt++) {
@@ -110,7 +129,7 @@ describe('operations pages', () => {
       await page.getByTestId('dispatch-result').waitFor();
       // Accept (confirm dialog).
       await page.getByTestId('plan-accept').click();
-      await page.getByTestId('plan-accept-ok').click();
+      await confirmPopover(page, 'plan-accept-ok');
       await page.getByTestId('plan-accepted').waitFor({ timeout: 60_000 });
       await expect.poll(() => page.getByTestId('plan-status').innerText()).toBe('已采纳');
       expect((await sandu.get<PlanDetail>(`/api/v1/plans/${encodeURIComponent(id)}`)).status).toBe('accepted');
@@ -121,7 +140,7 @@ describe('operations pages', () => {
       await page.getByTestId('plan-accept').waitFor();
       await post(sandu, `/api/v1/plans/${encodeURIComponent(other.id)}/accept`, {});
       await page.getByTestId('plan-accept').click();
-      await page.getByTestId('plan-accept-ok').click();
+      await confirmPopover(page, 'plan-accept-ok');
       const err = page.getByTestId('plan-accept-error');
       await err.waitFor();
       expect(await err.innerText()).toContain('冲突');
