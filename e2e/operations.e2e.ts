@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Api, ARTIFACTS, launchBrowser, openMenu, Session, startStack, type Stack } from './support/harness.ts';
+import { Api, ARTIFACTS, launchBrowser, openMenu, type Session, startStack, type Stack, withSession as runSession } from './support/harness.ts';
 
 // Operations pages of the console (weekly plans, parcels) against the real server on a fresh
 // database with the Qiannan demo network. Same guard as console.e2e.ts: any console error, page
@@ -31,18 +31,7 @@ async function post<T>(api: Api, path: string, body: unknown): Promise<T> {
 }
 
 async function withSession(token: string | undefined, run: (s: Session) => Promise<void>): Promise<void> {
-  const s = await Session.open(browser, stack.url, token);
-  try {
-    await run(s);
-    s.assertClean();
-  } catch (err) {
-    const name = (expect.getState().currentTestName ?? 'test').replace(/[^\w一-龥]+/g, '-').slice(0, 80);
-    await s.page.screenshot({ path: join(ARTIFACTS, `failed-${name}.png`) }).catch(() => undefined);
-    if (s.problems.length) console.error(s.problems.join('\n'));
-    throw err;
-  } finally {
-    await s.close();
-  }
+  return runSession(browser, stack.url, token, run);
 }
 
 /** Picks the option containing `text` in the antd Select with `testId`, retrying while the page is still settling. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 // Shared e2e plumbing: the server on a fresh database (or E2E_BASE_URL), Chromium, an API client,
 // and a guard that fails a test on any console error, page error or request leaving loopback.
@@ -123,4 +124,23 @@ export class Session {
 /** Clicks a side-menu entry by its visible label. */
 export async function openMenu(page: Page, label: string): Promise<void> {
   await page.getByTestId('side-menu').getByText(label, { exact: true }).click();
+}
+
+/**
+ * Runs `run` in a fresh browser session and fails on any console or page error it saw. On failure a
+ * screenshot of what the browser showed goes to test-artifacts/failed-<test name>.png.
+ */
+export async function withSession(browser: Browser, base: string, token: string | undefined, run: (s: Session) => Promise<void>, viewport?: { width: number; height: number }): Promise<void> {
+  const s = await Session.open(browser, base, token, viewport);
+  try {
+    await run(s);
+    s.assertClean();
+  } catch (err) {
+    const name = (expect.getState().currentTestName ?? 'test').replace(/[^\w一-龥]+/g, '-').slice(0, 80);
+    await s.page.screenshot({ path: join(ARTIFACTS, `failed-${name}.png`) }).catch(() => undefined);
+    if (s.problems.length) console.error(s.problems.join('\n'));
+    throw err;
+  } finally {
+    await s.close();
+  }
 }
