@@ -10,6 +10,7 @@ import * as m0020 from './migrations/0020_outbound.ts';
 import * as m0030 from './migrations/0030_partners_stations.ts';
 import * as m0031 from './migrations/0031_stations.ts';
 import * as m0032 from './migrations/0032_settlement.ts';
+import * as m0033 from './migrations/0033_outbox_feed.ts';
 
 // One ordered list of migrations for both engines. Add new ones here (names sort in order).
 const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0030_partners_stations': m0030,
   '0031_stations': m0031,
   '0032_settlement': m0032,
+  '0033_outbox_feed': m0033,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -115,6 +115,8 @@ export interface ParcelEventsTable {
 export interface OutboxTable {
   id: Generated<number>; message_id: string; topic: string; partner_code: string | null; parcel_id: string | null;
   dedupe_key: string; payload: Json; created_at: Timestamp; published_at: Date | null;
+  // 0033_outbox_feed: the partner feed's commit-order number, given by the webhook relay
+  feed_seq: number | null;
 }
 export interface AddressAliasesTable { text: string; village_code: string; created_by: string | null; created_at: Timestamp }
 export interface DeliveryConsentsTable {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { type TestServer, testServer } from '../../../test/harness.ts';
+import { WebhooksService } from '../webhooks/webhooks.service.ts';
 
 const HEJIANG = 'AG522732111-01'; // 合江代办所, 三都县
 type Json = Record<string, unknown>;
@@ -24,6 +26,23 @@ beforeAll(async () => {
   expect((await s.api('/api/v1/handovers', { method: 'POST', as: 'hejiang', json: { partnerCode: 'YTO', outletCode: HEJIANG, scans: yto.map((w) => ({ waybillNo: w })), postSigner: '合江', partnerSigner: '圆通' } })).status).toBe(201);
 });
 afterAll(async () => s?.close());
+
+/** Runs the webhook relay until the outbox is drained: it numbers status changes for the feed. */
+async function relay() {
+  const svc = new WebhooksService(s.ctx.db, { clock: () => new Date(), pii: s.ctx.pii, allowLoopback: () => false });
+  while ((await svc.relay()) > 0);
+}
+type FeedPage = { items: Array<{ id: string; cursor: number; waybillNo: string; status: string }>; nextCursor: number };
+async function readFeed(as: string, after: number, limit = 1000) {
+  return json<FeedPage>(s.api(`/partner/v1/events?after=${after}&limit=${limit}`, { as }));
+}
+/** An outbox status change as the parcel service writes it (only what the feed reads). */
+function changeRow(id: number | null, waybillNo: string, tag: string) {
+  const payload = JSON.stringify({ waybillNo, partnerCode: 'ZTO', previousStatus: 'at_outlet', status: 'out_for_delivery', eventType: 'out_for_delivery', eventTime: new Date().toISOString() });
+  const cols = sql`message_id, topic, partner_code, parcel_id, dedupe_key, payload, created_at`;
+  const vals = sql`${`msg_${tag}`}, 'parcel.status_changed', 'ZTO', NULL, ${`feedtest:${tag}`}, ${payload}::jsonb, now()`;
+  return id === null ? sql`INSERT INTO outbox (${cols}) VALUES (${vals})` : sql`INSERT INTO outbox (id, ${cols}) VALUES (${id}, ${vals})`;
+}
 
 describe(`partner API (${process.env.TEST_DB ?? 'pglite'})`, () => {
   it('lists and counts only the caller’s parcels, statuses in its vocabulary', async () => {
@@ -62,6 +81,7 @@ describe(`partner API (${process.env.TEST_DB ?? 'pglite'})`, () => {
   });
 
   it('gives a pull feed of the caller’s status changes by cursor', async () => {
+    await relay();
     let after = 0;
     const seen: Array<{ waybillNo: string; status: string }> = [];
     for (;;) {
@@ -73,6 +93,61 @@ describe(`partner API (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(seen.every((x) => x.waybillNo.startsWith('ZT'))).toBe(true);
     for (const w of zto) expect(seen.filter((x) => x.waybillNo === w).map((x) => x.status)[0]).toBe('ACCEPTED');
     expect(seen.filter((x) => x.waybillNo === zto[2]).map((x) => x.status)).toEqual(['ACCEPTED', 'EXCEPTION']); // missing at handover
+  });
+
+  it('never skips a change committed after a reader paged past a higher id (late commit)', async () => {
+    await relay();
+    const start = (await readFeed('zto', 0)).nextCursor;
+    // Transaction A takes an outbox id (its insert) and commits late; B takes the next id and
+    // commits first. Written as it looks to readers: A's id reserved, B committed, then A's row.
+    const reserved = Number((await sql<{ id: string | number }>`SELECT nextval(pg_get_serial_sequence('outbox', 'id')) AS id`.execute(s.ctx.db)).rows[0]!.id);
+    await changeRow(null, 'ZTLATE000002', 'b').execute(s.ctx.db);
+    await relay();
+    const first = await readFeed('zto', start);
+    expect(first.items.map((i) => i.waybillNo)).toEqual(['ZTLATE000002']);
+    // The id order would now put the cursor past A's id for good.
+    const bId = Number((await sql<{ id: string | number }>`SELECT id FROM outbox WHERE message_id = 'msg_b'`.execute(s.ctx.db)).rows[0]!.id);
+    expect(bId).toBeGreaterThan(reserved);
+    await changeRow(reserved, 'ZTLATE000001', 'a').execute(s.ctx.db);
+    await relay();
+    const next = await readFeed('zto', first.nextCursor);
+    expect(next.items.map((i) => i.waybillNo)).toEqual(['ZTLATE000001']);
+    expect(next.items[0]!.cursor).toBeGreaterThan(first.nextCursor);
+  });
+
+  it.runIf(process.env.TEST_DB === 'postgres')('two real transactions interleaved on PostgreSQL: the feed serves the late one after the early one', async () => {
+    await relay();
+    const start = (await readFeed('zto', 0)).nextCursor;
+    let releaseA!: () => void;
+    const gate = new Promise<void>((r) => (releaseA = r));
+    let aInserted!: () => void;
+    const inserted = new Promise<void>((r) => (aInserted = r));
+    // A: a transaction on its own pool connection that inserts (allocating an id) and waits.
+    const a = s.ctx.db.transaction().execute(async (tx) => {
+      await changeRow(null, 'ZTPGTX000001', 'pga').execute(tx);
+      aInserted();
+      await gate;
+    });
+    await inserted;
+    // B: inserts after A (a higher id) and commits first; the relay and a reader run meanwhile.
+    await changeRow(null, 'ZTPGTX000002', 'pgb').execute(s.ctx.db);
+    await relay();
+    const seen: string[] = [];
+    let after = start;
+    const page1 = await readFeed('zto', after);
+    seen.push(...page1.items.map((i) => i.waybillNo));
+    after = page1.nextCursor;
+    expect(seen).toEqual(['ZTPGTX000002']);
+    releaseA();
+    await a;
+    await relay();
+    const page2 = await readFeed('zto', after);
+    seen.push(...page2.items.map((i) => i.waybillNo));
+    expect(seen).toEqual(['ZTPGTX000002', 'ZTPGTX000001']);
+    // Paging by outbox id (the old feed) would have lost A: its id is below B's.
+    const ids = (await sql<{ message_id: string; id: string | number }>`SELECT message_id, id FROM outbox WHERE message_id IN ('msg_pga', 'msg_pgb')`.execute(s.ctx.db)).rows;
+    const idOf = (m: string) => Number(ids.find((r) => r.message_id === m)!.id);
+    expect(idOf('msg_pga')).toBeLessThan(idOf('msg_pgb'));
   });
 
   it('lists the caller’s handover reconciliations only, with the detail behind each', async () => {

@@ -27,13 +27,17 @@ export async function findParcel(db: Db, partnerCode: string, waybillNo: string)
   return db.selectFrom('parcels').select(['id', 'waybill_no', 'status']).where('partner_code', '=', partnerCode).where('waybill_no', '=', waybillNo).executeTakeFirst();
 }
 
-/** The partner's status changes in commit-id order after a cursor (the outbox is the feed). */
+/**
+ * The partner's status changes after a cursor, by feed_seq: the number the webhook relay gives a
+ * change when it publishes it, in commit order (outbox ids are not: a transaction can commit a
+ * lower id after a reader paged past it). A change is in the feed once the relay has run.
+ */
 export async function statusFeed(db: Db, partnerCode: string, after: number, limit: number) {
-  const r = await sql<{ id: string | number; message_id: string; payload: unknown; created_at: Date | string }>`
-    SELECT id, message_id, payload, created_at FROM outbox
-    WHERE partner_code = ${partnerCode} AND topic = 'parcel.status_changed' AND id > ${after}
-    ORDER BY id LIMIT ${limit}`.execute(db);
-  return r.rows.map((x) => ({ ...x, id: Number(x.id) }));
+  const r = await sql<{ feed_seq: string | number; message_id: string; payload: unknown; created_at: Date | string }>`
+    SELECT feed_seq, message_id, payload, created_at FROM outbox
+    WHERE partner_code = ${partnerCode} AND feed_seq > ${after} AND topic = 'parcel.status_changed'
+    ORDER BY feed_seq LIMIT ${limit}`.execute(db);
+  return r.rows.map((x) => ({ ...x, id: Number(x.feed_seq) }));
 }
 
 export async function parcelStatusChanges(db: Db, partnerCode: string, parcelId: string) {

@@ -297,4 +297,24 @@ describe(`webhooks (${process.env.TEST_DB ?? 'pglite'})`, () => {
       },
     ), { numRuns: 8 });
   });
+
+  it('the relay takes only its own topic: a row of another topic stays unpublished for its consumer', async () => {
+    // Before the fix the relay marked every topic published, so a second consumer reading
+    // "published_at IS NULL" would never have seen its rows.
+    await s.ctx.db.insertInto('outbox').values({ message_id: 'msg_othertopic1', topic: 'station.notice', partner_code: null, parcel_id: null, dedupe_key: 'othertopic:1', payload: JSON.stringify({ note: 'for another consumer' }), created_at: clock() }).execute();
+    const w = wb('ZT');
+    expect((await s.api('/partner/v1/manifests', { method: 'POST', as: 'zto', json: { outletCode: HEJIANG, parcels: [parcel(w)] } })).status).toBe(201);
+    await worker.runOnce();
+    const rows = await s.ctx.db.selectFrom('outbox').select(['topic', 'published_at', 'feed_seq', 'payload']).where((eb) => eb.or([eb('message_id', '=', 'msg_othertopic1'), eb('topic', '=', 'parcel.status_changed')])).execute();
+    const other = rows.find((r) => r.topic === 'station.notice')!;
+    expect(other.published_at).toBeNull();
+    expect(other.feed_seq).toBeNull();
+    const mine = rows.filter((r) => r.topic === 'parcel.status_changed');
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((r) => r.published_at !== null && r.feed_seq !== null)).toBe(true);
+    // Feed numbers are unique and follow the id order within a relay pass.
+    const seqs = mine.map((r) => Number(r.feed_seq));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    await s.ctx.db.deleteFrom('outbox').where('message_id', '=', 'msg_othertopic1').execute();
+  });
 });

@@ -43,16 +43,37 @@ export async function partnerExists(db: Db, code: string) {
 }
 
 // ---------- relay: outbox → deliveries ----------
-/** Unpublished outbox rows in id order, locked (a second relay skips them). */
+/** The relay's topic: the only outbox rows it takes, publishes and numbers for the partner feed. */
+export const RELAY_TOPIC = 'parcel.status_changed';
+/** Key of the advisory lock that makes relays run one at a time (feed numbers in commit order). */
+const RELAY_LOCK = 5_227_005;
+
+/**
+ * Unpublished status changes in id order, after taking the relay lock: a second relay waits for
+ * this one to commit, then sees its rows as published. Rows of other topics are not touched.
+ */
 export async function takeOutbox(db: Db, limit: number) {
+  await sql`SELECT pg_advisory_xact_lock(${RELAY_LOCK})`.execute(db);
   const r = await sql<{ id: string | number; message_id: string; topic: string; partner_code: string | null; parcel_id: string | null; payload: unknown; created_at: Date | string }>`
     SELECT id, message_id, topic, partner_code, parcel_id, payload, created_at FROM outbox
-    WHERE published_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(db);
+    WHERE published_at IS NULL AND topic = ${RELAY_TOPIC} ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(db);
   return r.rows.map((x) => ({ ...x, id: Number(x.id) }));
 }
+/**
+ * Marks rows published and numbers them for the partner feed (feed_seq), in id order. Under the
+ * relay lock and inside its transaction, so every number handed out is greater than any number a
+ * reader can already see: a feed paged by feed_seq never skips a row committed late.
+ */
 export async function markPublished(db: Db, ids: number[], at: Date) {
   if (ids.length === 0) return;
-  await db.updateTable('outbox').set({ published_at: at }).where('id', 'in', ids).execute();
+  const sorted = [...ids].sort((a, b) => a - b);
+  const r = await sql<{ first: string | number }>`SELECT nextval('outbox_feed_seq') AS first`.execute(db);
+  const first = Number(r.rows[0]!.first);
+  if (sorted.length > 1) await sql`SELECT setval('outbox_feed_seq', ${first + sorted.length - 1})`.execute(db);
+  await sql`
+    UPDATE outbox o SET published_at = ${at.toISOString()}::timestamptz, feed_seq = x.seq
+    FROM unnest(${sorted}::bigint[], ${sorted.map((_, i) => first + i)}::bigint[]) AS x(id, seq)
+    WHERE o.id = x.id`.execute(db);
 }
 export interface NewDelivery { id: string; outbox_id: number; partner_code: string; parcel_id: string | null; waybill_no: string | null; event_type: string; body: string; next_attempt_at: Date; created_at: Date }
 export async function insertDeliveries(db: Db, rows: NewDelivery[]) {

@@ -107,6 +107,8 @@ export class WebhooksService {
    * status change; the outbox's dedupe key already made a transition appear once), in one
    * transaction: a crash leaves the rows unpublished and the next run does them again.
    * Rows older than the endpoint's registration, or of partners without one, are only marked.
+   * Marking also numbers the rows for the partner pull feed (feed_seq, in commit order); rows of
+   * other topics are left unpublished for their own consumers.
    */
   async relay(limit = 500): Promise<number> {
     const now = this.opts.clock();
