@@ -14,6 +14,13 @@ describe('PII cipher', () => {
     expect(c.decrypt(a)).toBe('13812345678');
     expect(c.decrypt(c.encrypt('欧阳娜娜 贵州省三都县'))).toBe('欧阳娜娜 贵州省三都县');
   });
+  it('never repeats an IV across refills of its pool of random IVs', () => {
+    const c = new PiiCipher(key);
+    const tokens = Array.from({ length: 2000 }, () => c.encrypt('13812345678'));
+    const ivs = new Set(tokens.map((t) => Buffer.from(t.slice(3), 'base64url').subarray(0, 12).toString('hex')));
+    expect(ivs.size).toBe(2000);
+    for (const t of [tokens[0]!, tokens[511]!, tokens[512]!, tokens[1999]!]) expect(c.decrypt(t)).toBe('13812345678');
+  });
   it('detects tampering and a wrong key', () => {
     const c = new PiiCipher(key);
     const t = c.encrypt('13812345678');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AddressIndex, Resolution } from '@cuntong/address';
 import { type Principal, canReadCounty, countyScope } from '@cuntong/domain/access.ts';
@@ -94,37 +94,40 @@ export class ParcelsService {
    */
   async ingestManifest(p: Principal, req: ManifestRequest, idem?: { key: string; requestHash: string }): Promise<Replayable<ManifestResult>> {
     const owner = `partner:${req.partnerCode}`;
+    let expiredKey = false;
     if (idem) {
       const hit = await this.lookupIdempotency(owner, idem.key, idem.requestHash);
-      if (hit) return hit as Replayable<ManifestResult>;
+      if (hit === EXPIRED) expiredKey = true;
+      else if (hit) return hit as Replayable<ManifestResult>;
     }
     if (req.parcels.length === 0) throw invalid('manifest.empty', 'the manifest has no parcels', [{ path: '/parcels', message: 'at least one parcel' }]);
     if (req.parcels.length > MAX_MANIFEST_PARCELS) throw new DomainError('too_large', 'manifest.too_many', `at most ${MAX_MANIFEST_PARCELS} parcels per manifest`);
-    const partner = await repo.findPartner(this.db, req.partnerCode);
-    if (!partner || !partner.active) throw invalid('manifest.partner_unknown', `no active partner ${req.partnerCode}`, [{ path: '/partnerCode', message: 'unknown partner' }]);
-    const outlet = await repo.findOutletByCode(this.db, req.outletCode);
-    if (!outlet || !outlet.active) throw invalid('manifest.outlet_unknown', `no active outlet with code ${req.outletCode}`, [{ path: '/outletCode', message: 'unknown outlet' }]);
+    // Partner, outlet and agreement in one round trip.
+    const c = await repo.manifestContext(this.db, req.partnerCode, req.outletCode, this.clock().toISOString().slice(0, 10));
+    if (!c.partner_active) throw invalid('manifest.partner_unknown', `no active partner ${req.partnerCode}`, [{ path: '/partnerCode', message: 'unknown partner' }]);
+    if (!c.outlet_id || !c.outlet_county || !c.outlet_active) throw invalid('manifest.outlet_unknown', `no active outlet with code ${req.outletCode}`, [{ path: '/outletCode', message: 'unknown outlet' }]);
+    const outlet = { id: c.outlet_id, county_code: c.outlet_county };
     if (p.role !== 'partner' && !canReadCounty(p, outlet.county_code)) throw forbidden('scope.county', `outlet ${req.outletCode} is outside your county`);
-    if (!(await repo.hasAgreement(this.db, req.partnerCode, outlet.county_code, this.clock().toISOString().slice(0, 10)))) {
+    if (!c.agreement) {
       throw invalid('manifest.no_agreement', `${req.partnerCode} has no cooperation agreement in force for the county of outlet ${req.outletCode}`, [{ path: '/outletCode', message: 'no agreement for this county' }]);
     }
 
-    // Validate every row; the same waybill twice in one batch must be the same parcel.
+    // Validate every row; the same waybill twice in one batch must be the same parcel (compared
+    // only when a waybill repeats: canonical JSON of every row costs more than the rest of the check).
     const errors: FieldError[] = [];
     const valid: ManifestParcel[] = [];
-    const seen = new Map<string, string>();
+    const seen = new Map<string, ManifestParcel>();
     req.parcels.forEach((raw, i) => {
       const row = req.rows?.[i];
       const path = row !== undefined ? `row ${row}` : `/parcels/${i}`;
       const { value, errors: e } = validateManifestParcel(raw, path, row);
       if (!value) { errors.push(...e); return; }
-      const sig = canonicalJson(value);
       const prev = seen.get(value.waybillNo);
       if (prev !== undefined) {
-        if (prev !== sig) errors.push({ path: `${path}/waybillNo`, message: `waybill ${value.waybillNo} appears twice in the manifest with different data`, ...(row !== undefined ? { row } : {}) });
+        if (canonicalJson(prev) !== canonicalJson(value)) errors.push({ path: `${path}/waybillNo`, message: `waybill ${value.waybillNo} appears twice in the manifest with different data`, ...(row !== undefined ? { row } : {}) });
         return;
       }
-      seen.set(value.waybillNo, sig);
+      seen.set(value.waybillNo, value);
       valid.push(value);
     });
     if (errors.length) {
@@ -139,35 +142,38 @@ export class ParcelsService {
     // Known waybills are duplicates: no need to resolve or encrypt them again.
     const known = await repo.existingWaybills(this.db, req.partnerCode, valid.map((v) => v.waybillNo));
     const fresh = valid.filter((v) => !known.has(v.waybillNo));
-    const rows: repo.NewParcel[] = fresh.map((v) => {
-      const r = this.resolveStatus(idx.resolve(v.address));
+    // A manifest often repeats an address text (one village, one building): resolve each text once.
+    const resolved = new Map<string, ReturnType<ParcelsService['resolveStatus']>>();
+    const parcelIds = newIds('pcl', fresh.length);
+    const messageIds = newIds('msg', fresh.length);
+    const rows: repo.ManifestParcelRow[] = fresh.map((v, k) => {
+      let r = resolved.get(v.address);
+      if (!r) resolved.set(v.address, (r = this.resolveStatus(idx.resolve(v.address))));
       return {
-        id: newId('pcl'), partner_code: req.partnerCode, waybill_no: v.waybillNo, manifest_id: manifestId, outlet_id: outlet.id, county_code: outlet.county_code,
+        id: parcelIds[k]!, waybill_no: v.waybillNo, msg_id: messageIds[k]!,
         recipient_name_enc: this.pii.encrypt(v.recipientName), recipient_name_masked: maskName(v.recipientName),
         phone_enc: this.pii.encrypt(v.recipientPhone), phone_hmac: this.pii.lookupHash(v.recipientPhone), phone_masked: maskPhone(v.recipientPhone),
         address_enc: this.pii.encrypt(v.address), address_masked: maskAddress(v.address),
-        village_code: r.village, address_status: r.status, address_confidence: r.confidence, address_candidates: JSON.stringify(r.candidates),
-        weight_g: v.weightG, pieces: v.pieces, service: v.service, cod_fen: v.codFen, status: 'manifested', status_at: now, created_at: now,
+        village_code: r.village, address_status: r.status, address_confidence: r.confidence, address_candidates: r.candidates,
+        weight_g: v.weightG, pieces: v.pieces, service: v.service, cod_fen: v.codFen,
       };
     });
 
     try {
       return await this.db.transaction().execute(async (tx) => {
         if (idem) {
-          await this.expireIdempotency(tx, owner, idem.key);
+          if (expiredKey) await this.expireIdempotency(tx, owner, idem.key);
           if (!(await repo.claimIdempotency(tx, owner, idem.key, idem.requestHash, now))) {
             // A concurrent request with this key committed first: answer as it did.
-            throw new ReplaySignal(await this.lookupIdempotency(owner, idem.key, idem.requestHash, tx));
+            const hit = await this.lookupIdempotency(owner, idem.key, idem.requestHash, tx);
+            throw new ReplaySignal(hit === EXPIRED ? null : hit);
           }
         }
         await repo.insertManifest(tx, { id: manifestId, partner_code: req.partnerCode, outlet_id: outlet.id, county_code: outlet.county_code, source: req.source, file_hash: req.fileHash ?? null, parcel_count: valid.length, accepted: 0, duplicates: 0, created_by: p.id, created_at: now });
-        const inserted = await repo.insertParcels(tx, rows);
+        // Parcels, their events and outbox messages, and the manifest's counts: one statement.
+        const inserted = await repo.insertManifestParcels(tx, { manifestId, partnerCode: req.partnerCode, outletId: outlet.id, countyCode: outlet.county_code, actorId: p.id, now, upu: UPU_CODE.manifest_received ?? null }, rows);
         const insertedIds = new Map(inserted.map((x) => [x.waybill_no, x.id]));
         const accepted = rows.filter((r) => insertedIds.get(r.waybill_no) === r.id);
-        await repo.insertEvents(tx, accepted.map((r) => ({ event_id: `${r.id}.manifest`, parcel_id: r.id, type: 'manifest_received', event_time: now, recorded_at: now, actor_id: p.id, body_hash: '-', payload: JSON.stringify({ manifestId }) })));
-        await repo.insertOutbox(tx, accepted.map((r) => this.statusMessage({ id: r.id, partner_code: r.partner_code, waybill_no: r.waybill_no }, null, 'manifested', { eventId: `${r.id}.manifest`, type: 'manifest_received', eventTime: now.toISOString() }, now)));
-        await repo.setManifestCounts(tx, manifestId, accepted.length, valid.length - accepted.length);
-        await appendAudit(tx, p, { action: 'manifest.ingest', objectType: 'manifest', objectId: manifestId, detail: { partner: req.partnerCode, outlet: req.outletCode, source: req.source, parcels: valid.length, accepted: accepted.length } }, now);
         const byWaybill = new Map(rows.map((r) => [r.waybill_no, r]));
         const body: ManifestResult = {
           manifestId,
@@ -181,6 +187,8 @@ export class ParcelsService {
         };
         const status = accepted.length > 0 ? 201 : 200;
         if (idem) await repo.completeIdempotency(tx, owner, idem.key, status, body);
+        // Last: the audit chain's lock is held from here to the commit only.
+        await appendAudit(tx, p, { action: 'manifest.ingest', objectType: 'manifest', objectId: manifestId, detail: { partner: req.partnerCode, outlet: req.outletCode, source: req.source, parcels: valid.length, accepted: accepted.length } }, now);
         return { status, body, replayed: false };
       });
     } catch (err) {
@@ -189,11 +197,11 @@ export class ParcelsService {
     }
   }
 
-  private async lookupIdempotency(owner: string, key: string, requestHash: string, db: Kysely<DB> = this.db): Promise<Replayable<unknown> | null> {
+  private async lookupIdempotency(owner: string, key: string, requestHash: string, db: Kysely<DB> = this.db): Promise<Replayable<unknown> | typeof EXPIRED | null> {
     const row = await repo.getIdempotency(db, owner, key);
     if (!row) return null;
     const ttl = (this.opts.idempotencyTtlS ?? 24 * HOUR) * 1000;
-    if (this.clock().getTime() - new Date(row.created_at).getTime() > ttl) return null;
+    if (this.clock().getTime() - new Date(row.created_at).getTime() > ttl) return EXPIRED;
     if (row.request_hash !== requestHash) throw conflict('idempotency.key_reused', 'this Idempotency-Key was used with a different request body');
     if (row.status_code === null) throw conflict('idempotency.in_progress', 'a request with this Idempotency-Key is still being processed; retry later');
     const body = typeof row.response === 'string' ? JSON.parse(row.response) : row.response;
@@ -458,6 +466,22 @@ export class ParcelsService {
     });
   }
 }
+
+/** An Idempotency-Key row past its time to live: the key may be used afresh. */
+const EXPIRED = Symbol('expired idempotency key');
+
+/** n prefixed random ids like newId's, from one call to the random source (per-id calls cost more than the rest). */
+function newIds(prefix: string, n: number, bytes = 10): string[] {
+  const b = randomBytes(n * bytes);
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    let s = `${prefix}_`;
+    for (let k = i * bytes; k < (i + 1) * bytes; k++) s += ID_ALPHABET[b[k]! & 31];
+    out[i] = s;
+  }
+  return out;
+}
+const ID_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
 class ReplaySignal extends Error {
   constructor(readonly hit: Replayable<unknown> | null) { super('idempotent replay'); }
