@@ -7,6 +7,8 @@ import { loadDivisions } from './modules/divisions/divisions.repository.ts';
 import { loadVillagesFromDivisions } from './modules/network/villages.repository.ts';
 import { seedDemo, DEMO_LOGINS } from './seed/demo.ts';
 import { ensureAdmin } from './seed/admin.ts';
+import { piiCipherFromEnv } from './adapters/crypto.ts';
+import { demoMonthEnabled, seedDemoMonth } from './modules/settlement/demo-month.ts';
 
 export interface BootstrapReport {
   migrations: string[];
@@ -34,6 +36,8 @@ export async function bootstrap(db: Kysely<DB>, config: Config, clock: () => Dat
   if (!anyUser) {
     if (config.seedDemo) {
       await seedDemo(db, config, clock);
+      // A month of parcel histories for statements and commissions (docs/settlement.md).
+      if (demoMonthEnabled(process.env)) await seedDemoMonth(db, piiCipherFromEnv(process.env, () => undefined));
       demoSeeded = true;
       logins = DEMO_LOGINS;
     } else {
