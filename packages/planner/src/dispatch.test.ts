@@ -63,4 +63,22 @@ describe('daily dispatch', () => {
     const r = dispatchDay({ ...input, day: off, parcels: parcels(near.code, 2) });
     expect(r.deferred.map((d) => [d.nextDay, d.reason])).toEqual([[nearDays.find((d) => d > off) ?? nearDays[0], 'the village is not served today'], [nearDays.find((d) => d > off) ?? nearDays[0], 'the village is not served today']]);
   });
+  it('a run marked departed takes no more parcels, even before its planned time', async () => {
+    const { nearDays, input } = await base();
+    const day = nearDays[0]!;
+    const run = dispatchDay({ ...input, day, parcels: parcels(near.code, 1) }).runs[0]!;
+    const r = dispatchDay({ ...input, day, leftRuns: new Set([`${run.vehicleId}#${run.trip}`]), parcels: parcels(near.code, 1) });
+    expect(r.runs[0]!.stops.flatMap((s) => s.parcelIds)).toEqual([]);
+    expect(r.deferred).toEqual([{ parcelId: 'pcl_001_000', villageCode: near.code, nextDay: nearDays[1], reason: 'the runs visiting the village today have left' }]);
+  });
+  it('a missed or full bus sends its parcels to the next trip of the line that stops at the village, and says so', async () => {
+    const { nearDays, input } = await base();
+    const day = nearDays[0]!;
+    const two: PlanBusLine = { ...line, trips: [...line.trips, { id: 'trp_b1_2', departure: '14:00', days: [1, 2, 3, 4, 5, 6, 7], capacityParcels: 1, feePerParcelFen: 100 }] };
+    const r = dispatchDay({ ...input, busLines: [two], day, leftTrips: new Set(['trp_b1_1']), parcels: parcels(remote.code, 2) });
+    expect(r.bags).toEqual([expect.objectContaining({ tripId: 'trp_b1_2', departure: '14:00', villageCode: remote.code, parcelIds: ['pcl_002_000'] })]);
+    expect(r.notes).toEqual(['pcl_002_000: bus B1 07:30 is gone (missed, full or handed over); on the B1 14:00 trip']);
+    // the later trip holds one parcel: the second waits (the remote village has no carrier run)
+    expect(r.deferred).toEqual([expect.objectContaining({ parcelId: 'pcl_002_001', reason: 'bus B1 07:30 is gone (missed, full or handed over)' })]);
+  });
 });

@@ -29,6 +29,10 @@ export interface DispatchInput {
   busLoaded?: ReadonlyMap<string, number>;
   /** Kilograms already on a run (`${vehicleId}#${trip}` → kg), e.g. from an earlier dispatch. */
   runLoaded?: ReadonlyMap<string, number>;
+  /** Runs (`${vehicleId}#${trip}`) that have left whatever the clock says (marked departed). */
+  leftRuns?: ReadonlySet<string>;
+  /** Bus trips that are gone today whatever the clock says (bag handed over, or the bus was missed or full). */
+  leftTrips?: ReadonlySet<string>;
 }
 
 export interface RunLoad {
@@ -69,8 +73,10 @@ export interface DispatchResult {
 export function dispatchDay(input: DispatchInput): DispatchResult {
   const now = input.nowS ?? 0;
   const capOf = new Map(input.vehicles.map((v) => [v.id, v.capacityKg]));
-  const tripOf = new Map<string, { line: PlanBusLine; capacity: number; departureS: number; departure: string }>();
-  for (const l of input.busLines) for (const t of l.trips) tripOf.set(t.id, { line: l, capacity: t.capacityParcels, departureS: clock(t.departure), departure: t.departure });
+  const tripOf = new Map<string, { line: PlanBusLine; capacity: number; departureS: number; departure: string; days: readonly Weekday[] }>();
+  for (const l of input.busLines) for (const t of l.trips) tripOf.set(t.id, { line: l, capacity: t.capacityParcels, departureS: clock(t.departure), departure: t.departure, days: t.days });
+  const tripGone = (id: string, departureS: number) => departureS < now || (input.leftTrips?.has(id) ?? false);
+  const runGone = (r: RunLoad) => r.departureS < now || (input.leftRuns?.has(`${r.vehicleId}#${r.trip}`) ?? false);
 
   const runs: RunLoad[] = input.routes
     .filter((r) => r.day === input.day && r.depotId === input.outletId)
@@ -102,6 +108,15 @@ export function dispatchDay(input: DispatchInput): DispatchResult {
     return null;
   };
 
+  /** The next trip of `line` today after `afterS` that stops at the village, has not left and has room. */
+  function laterTrip(line: PlanBusLine, villageCode: string, afterS: number): string | undefined {
+    if (!line.stops.some((s) => s.villageCode === villageCode)) return undefined;
+    const next = line.trips
+      .filter((t) => t.days.includes(input.day) && clock(t.departure) > afterS && !tripGone(t.id, clock(t.departure)) && (busLoad.get(t.id) ?? 0) + 1 <= t.capacityParcels)
+      .sort((a, b) => clock(a.departure) - clock(b.departure));
+    return next[0]?.id;
+  }
+
   const parcels = [...input.parcels].sort((a, b) => (a.villageCode < b.villageCode ? -1 : a.villageCode > b.villageCode ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const p of parcels) {
     const bus = busOf.get(p.villageCode);
@@ -110,14 +125,19 @@ export function dispatchDay(input: DispatchInput): DispatchResult {
       const t = tripOf.get(bus.tripId);
       const loaded = busLoad.get(bus.tripId) ?? 0;
       if (!t) busReason = `bus trip ${bus.tripId} no longer exists`;
-      else if (t.departureS < now) busReason = `bus ${bus.lineCode} ${t.departure} has left`;
+      else if (tripGone(bus.tripId, t.departureS)) busReason = input.leftTrips?.has(bus.tripId) && t.departureS >= now ? `bus ${bus.lineCode} ${t.departure} is gone (missed, full or handed over)` : `bus ${bus.lineCode} ${t.departure} has left`;
       else if (loaded + 1 > t.capacity) busReason = `bus ${bus.lineCode} ${t.departure} is full (${t.capacity} parcels)`;
-      else {
-        busLoad.set(bus.tripId, loaded + 1);
-        const key = `${bus.tripId}|${p.villageCode}`;
-        const bag = bags.get(key) ?? { tripId: bus.tripId, lineCode: bus.lineCode, departure: t.departure, villageCode: p.villageCode, arrival: bus.arrival, parcelIds: [] };
+      // the planned trip is gone or full: a later trip of the same line today that stops at the village
+      const alt = !busReason ? bus.tripId : t ? laterTrip(t.line, p.villageCode, t.departureS) : undefined;
+      if (alt) {
+        const at = tripOf.get(alt)!;
+        busLoad.set(alt, (busLoad.get(alt) ?? 0) + 1);
+        const key = `${alt}|${p.villageCode}`;
+        const shift = t ? at.departureS - t.departureS : 0;
+        const bag = bags.get(key) ?? { tripId: alt, lineCode: bus.lineCode, departure: at.departure, villageCode: p.villageCode, arrival: hhmm(clock(bus.arrival) + shift), parcelIds: [] };
         bag.parcelIds.push(p.id);
         bags.set(key, bag);
+        if (busReason) notes.push(`${p.id}: ${busReason}; on the ${bus.lineCode} ${at.departure} trip`);
         continue;
       }
     }
@@ -125,7 +145,7 @@ export function dispatchDay(input: DispatchInput): DispatchResult {
     let placed = false;
     let full = false;
     for (const run of runs) {
-      if (run.departureS < now) continue;
+      if (runGone(run)) continue;
       const stop = run.stops.find((s) => s.villageCode === p.villageCode);
       if (!stop) continue;
       if (run.loadKg + p.weightKg > run.capacityKg + 1e-9) {
@@ -142,7 +162,7 @@ export function dispatchDay(input: DispatchInput): DispatchResult {
     const known = outletVillages.has(p.villageCode) || busOf.has(p.villageCode);
     const reason = !known
       ? 'the plan does not serve this village from this outlet'
-      : busReason ?? (full ? 'the runs visiting the village today are full' : now > 0 && servedToday(runs, p.villageCode) ? 'the runs visiting the village today have left' : 'the village is not served today');
+      : busReason ?? (full ? 'the runs visiting the village today are full' : servedToday(runs, p.villageCode) && runs.some((r) => runGone(r) && r.stops.some((s) => s.villageCode === p.villageCode)) ? 'the runs visiting the village today have left' : 'the village is not served today');
     deferred.push({ parcelId: p.id, villageCode: p.villageCode, nextDay: known ? nextDay(p.villageCode) : null, reason });
   }
   return {
@@ -157,7 +177,12 @@ function servedToday(runs: readonly RunLoad[], code: string): boolean {
   return runs.some((r) => r.stops.some((s) => s.villageCode === code));
 }
 
-function clock(t: string): number {
+function hhmm(s: number): string {
+  const m = Math.floor(s / 60) % (24 * 60);
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
+export function clock(t: string): number {
   const [h, m] = t.split(':').map(Number);
   return ((h ?? 0) * 60 + (m ?? 0)) * 60;
 }

@@ -89,7 +89,11 @@ export async function planWeek(input: PlanInput): Promise<WeeklyPlan> {
 
   const ctxs: DepotCtx[] = [];
   const unplanned: PlanVillage[] = [];
-  for (const depotId of [...villagesByDepot.keys()].sort(cmp)) {
+  const progress = o.onProgress ?? (() => {});
+  const depotIds = [...villagesByDepot.keys()].sort(cmp);
+  let depotDone = 0;
+  for (const depotId of depotIds) {
+    progress((0.3 * depotDone++) / Math.max(1, depotIds.length), 'distances');
     const depot = depotById.get(depotId);
     const vs = villagesByDepot.get(depotId) ?? [];
     const vehicles = vehiclesByDepot.get(depotId) ?? [];
@@ -129,6 +133,7 @@ export async function planWeek(input: PlanInput): Promise<WeeklyPlan> {
   };
 
   // ---- days and the pattern local search ----------------------------------------------------------
+  progress(0.3, 'patterns');
   for (const ctx of ctxs) {
     for (const day of [...ctx.workingDays].sort()) rebuild(ctx, day);
     patternSearch(ctx, o.patternPasses ?? 4);
@@ -193,6 +198,7 @@ export async function planWeek(input: PlanInput): Promise<WeeklyPlan> {
   }
 
   // ---- bus co-transport ---------------------------------------------------------------------------
+  progress(0.45, 'bus');
   const busServices: BusService[] = [];
   const tripLoad = new Map<string, number>(); // `${tripId}|${day}` → parcels
   const tripVillages = new Map<string, string[]>();
@@ -274,7 +280,9 @@ export async function planWeek(input: PlanInput): Promise<WeeklyPlan> {
   let solverCalls = 0;
   let solverImproved = 0;
   if (solverIterations > 0) {
+    let ctxDone = 0;
     for (const ctx of ctxs) {
+      progress(0.55 + (0.4 * ctxDone++) / Math.max(1, ctxs.length), 'solver');
       const done = new Map<string, DayState>();
       for (const day of [...ctx.workingDays].sort()) {
         const s = ctx.days.get(day) as DayState;
@@ -305,6 +313,7 @@ export async function planWeek(input: PlanInput): Promise<WeeklyPlan> {
   if (timedOut) warnings.push('time limit reached: some days kept the construction heuristic without solver polish');
 
   // ---- output ----------------------------------------------------------------------------------------
+  progress(0.97, 'report');
   const routes: DayRoute[] = [];
   const carrierDays = new Map<string, Set<Weekday>>();
   for (const ctx of ctxs) {

@@ -94,6 +94,8 @@ export interface PlanOptions {
   kgPerParcel?: number;
   /** Injected clock, ms. Only used with timeLimitMs. */
   clock?: () => number;
+  /** Called as the plan advances (fraction 0..1 and the phase), e.g. for a job's progress. */
+  onProgress?: (fraction: number, stage: 'distances' | 'patterns' | 'bus' | 'solver' | 'report') => void;
 }
 
 export interface PlanInput {

@@ -140,6 +140,31 @@ export interface PlanContentsTable {
   places: ColumnType<unknown, string, string>; vehicles: ColumnType<unknown, string, string>;
 }
 
+// ---------- daily dispatch and planning jobs (issue 6; migration 0050) ----------
+type JsonCol = ColumnType<unknown, string, string>;
+export interface DispatchesTable {
+  id: string; outlet_id: string; county_code: string; dispatch_date: string; day: number; plan_id: string; commits: Generated<number>;
+  deferred: ColumnType<unknown, string | undefined, string>; notes: ColumnType<unknown, string | undefined, string>;
+  created_by: string | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface DispatchRunsTable {
+  id: string; dispatch_id: string; vehicle_id: string; vehicle_code: string; trip: number; departure_s: number; capacity_kg: number; stops: JsonCol;
+  departed_at: Date | null; departed_by: string | null;
+}
+export interface DispatchBagsTable {
+  id: string; dispatch_id: string; trip_id: string; line_code: string; departure: string; village_code: string; arrival: string; status: Generated<string>;
+  seal_no: string | null; sealed_at: Date | null; sealed_by: string | null; departed_at: Date | null; departed_by: string | null; crew: string | null;
+  received_at: Date | null; received_by: string | null; missed_reason: string | null; reconciliation: ColumnType<unknown, string | null | undefined, string | null>;
+}
+export interface DispatchItemsTable {
+  dispatch_id: string; parcel_id: string; run_id: string | null; bag_id: string | null; village_code: string; weight_g: number; commit_no: number;
+  moves: Generated<number>; note: string | null; scan: string | null;
+}
+export interface PlanJobsTable {
+  id: string; status: Generated<string>; scope: string; county_code: string | null; params: JsonCol; principal: JsonCol; progress: Generated<number>; stage: string | null;
+  plan_id: string | null; error: string | null; created_by: string | null; created_at: Timestamp; started_at: Date | null; finished_at: Date | null;
+}
+
 // ---------- outbound 黔货出山 (issue 7; migration 0020) ----------
 type Big = ColumnType<string | number, string | number, string | number>;
 export interface ShippersTable {
@@ -274,4 +299,9 @@ export interface DB {
   sms_messages: SmsMessagesTable;
   settlement_statements: SettlementStatementsTable;
   settlement_disputes: SettlementDisputesTable;
+  dispatches: DispatchesTable;
+  dispatch_runs: DispatchRunsTable;
+  dispatch_bags: DispatchBagsTable;
+  dispatch_items: DispatchItemsTable;
+  plan_jobs: PlanJobsTable;
 }

@@ -18,12 +18,25 @@ type Plan = {
 type Page<T> = { items: T[]; total: number };
 const json = async <T>(r: Response | Promise<Response>): Promise<T> => (await (await r).json()) as T;
 
+/** POST /plans queues a job: poll it until it is done, then read the plan. */
+async function runPlan(as: string, body: Record<string, unknown>): Promise<Plan> {
+  const r = await s.api('/api/v1/plans', { method: 'POST', as, json: body });
+  expect(r.status, await r.clone().text()).toBe(202);
+  let job = (await r.json()) as { id: string; status: string; planId: string | null; error: string | null };
+  const t0 = Date.now();
+  while (job.status === 'queued' || job.status === 'running') {
+    expect(Date.now() - t0).toBeLessThan(180_000);
+    await new Promise((res) => setTimeout(res, 200));
+    job = await json(s.api(`/api/v1/plan-jobs/${job.id}`, { as }));
+  }
+  expect(job.status, job.error ?? '').toBe('done');
+  return json<Plan>(s.api(`/api/v1/plans/${job.planId}`, { as }));
+}
+
 describe(`weekly plans over the API (${process.env.TEST_DB ?? 'pglite'})`, () => {
   let plan: Plan;
   it('a county manager plans their county: every village meets its rule, compared with the current routes', async () => {
-    const r = await s.api('/api/v1/plans', { method: 'POST', as: 'sandu', json: { timeLimitS: 30, solverIterations: 5, seed: 3 } });
-    expect(r.status).toBe(201);
-    plan = (await r.json()) as Plan;
+    plan = await runPlan('sandu', { timeLimitS: 30, solverIterations: 5, seed: 3 });
     expect(plan).toMatchObject({ scope: 'county', countyCode: '522732', status: 'draft' });
     expect(plan.villages).toBeGreaterThan(50);
     expect(plan.villagesMet).toBe(plan.villages);
@@ -121,9 +134,7 @@ describe(`weekly plans over the API (${process.env.TEST_DB ?? 'pglite'})`, () =>
   });
 
   it('an administrator plans the whole region; county managers do not see region plans', async () => {
-    const r = await s.api('/api/v1/plans', { method: 'POST', as: 'admin', json: { solverIterations: 0, timeLimitS: 30 } });
-    expect(r.status).toBe(201);
-    const region = (await r.json()) as Plan;
+    const region = await runPlan('admin', { solverIterations: 0, timeLimitS: 30 });
     expect(region).toMatchObject({ scope: 'region', countyCode: null });
     expect(region.villagesMet).toBe(region.villages);
     expect(region.villages).toBeGreaterThan(1400);

@@ -136,3 +136,56 @@ export async function parcelsWaitingAt(db: Db, outletId: string) {
     .orderBy('id')
     .execute();
 }
+
+// ---------------------------------------------------------------- plan jobs
+export interface PlanJob {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  scope: 'county' | 'region';
+  countyCode: string | null;
+  progress: number;
+  stage: string | null;
+  planId: string | null;
+  error: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+type JobRow = Awaited<ReturnType<typeof jobRows>>[number];
+function jobRows(db: Db) {
+  return db.selectFrom('plan_jobs').selectAll().limit(0).execute();
+}
+const toJob = (r: JobRow): PlanJob => ({
+  id: r.id, status: r.status as PlanJob['status'], scope: r.scope as PlanJob['scope'], countyCode: r.county_code, progress: Math.round(Number(r.progress) * 100) / 100, stage: r.stage,
+  planId: r.plan_id, error: r.error, createdBy: r.created_by, createdAt: iso(r.created_at) ?? '', startedAt: iso(r.started_at), finishedAt: iso(r.finished_at),
+});
+
+export async function insertJob(db: Db, j: { id: string; scope: string; countyCode: string | null; params: unknown; principal: unknown; createdBy: string; createdAt: Date }): Promise<void> {
+  await db.insertInto('plan_jobs').values({ id: j.id, scope: j.scope, county_code: j.countyCode, params: JSON.stringify(j.params), principal: JSON.stringify(j.principal), created_by: j.createdBy, created_at: j.createdAt }).execute();
+}
+export async function getJob(db: Db, id: string): Promise<PlanJob | undefined> {
+  const r = await db.selectFrom('plan_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? toJob(r) : undefined;
+}
+/**
+ * Claims the oldest queued job (SKIP LOCKED: two servers on one PostgreSQL never take the same one);
+ * a job left running longer than `staleS` (its server died) is taken again.
+ */
+export async function claimJob(db: Kysely<DB>, at: Date, staleS: number) {
+  return db.transaction().execute(async (tx) => {
+    const stale = new Date(at.getTime() - staleS * 1000);
+    const r = await tx.selectFrom('plan_jobs').select('id')
+      .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('started_at', '<', stale)])]))
+      .orderBy('created_at').orderBy('id').limit(1).forUpdate().skipLocked().executeTakeFirst();
+    if (!r) return undefined;
+    const row = await tx.updateTable('plan_jobs').set({ status: 'running', started_at: at, progress: 0, stage: null }).where('id', '=', r.id).returningAll().executeTakeFirstOrThrow();
+    return { ...toJob(row), params: json<Record<string, unknown>>(row.params), principal: json<Record<string, unknown>>(row.principal) };
+  });
+}
+export async function setJobProgress(db: Db, id: string, progress: number, stage: string): Promise<void> {
+  await db.updateTable('plan_jobs').set({ progress, stage }).where('id', '=', id).where('status', '=', 'running').execute();
+}
+export async function finishJob(db: Db, id: string, f: { status: 'done' | 'failed'; planId?: string; error?: string; at: Date }): Promise<void> {
+  await db.updateTable('plan_jobs').set({ status: f.status, plan_id: f.planId ?? null, error: f.error ?? null, finished_at: f.at, progress: f.status === 'done' ? 1 : undefined }).where('id', '=', id).execute();
+}

@@ -5,21 +5,36 @@ import { principal, roles, staffOnly } from '../../http/auth.ts';
 import type { App, AppContext } from '../../http/context.ts';
 import * as S from './planning.schemas.ts';
 import { PlanningService } from './planning.service.ts';
+import dispatchRoutes from './dispatch.routes.ts';
+import { PlanJobWorker } from '../../jobs/planning.worker.ts';
 
 const managers = roles('admin', 'county_manager');
 const Id = Type.Object({ id: Type.String() });
 
 export default function planningRoutes(app: App, ctx: AppContext) {
   const osrmUrl = ctx.config.osrmUrl;
-  const svc = new PlanningService(ctx.db, { clock: ctx.clock, ...(osrmUrl ? { osrmUrl } : {}) });
+  let worker: PlanJobWorker | null = null;
+  const svc = new PlanningService(ctx.db, { clock: ctx.clock, ...(osrmUrl ? { osrmUrl } : {}), onEnqueue: () => worker?.kick() });
+  // Plans run as jobs in a worker thread; every server runs the job worker (claims are SKIP LOCKED).
+  worker = new PlanJobWorker(ctx.db, svc, { clock: ctx.clock, onError: (err) => app.log.error({ err }, 'plan job failed') });
+  app.addHook('onReady', async () => worker?.start());
+  app.addHook('onClose', async () => worker?.stop());
 
   app.post('/api/v1/plans', {
     preValidation: managers,
     schema: {
-      tags: ['planning'], summary: 'Run a weekly plan for a county or the whole region (runs in-process within the time limit)',
-      body: S.PlanCreate, response: { 201: S.PlanDetail, ...errorResponses(401, 403, 422) },
+      tags: ['planning'], summary: 'Queue a weekly plan for a county or the whole region; poll the job (Location) until it is done',
+      body: S.PlanCreate, response: { 202: S.PlanJob, ...errorResponses(401, 403, 422) },
     },
-  }, async (req, reply) => reply.status(201).send(await svc.create(principal(req), req.body)));
+  }, async (req, reply) => {
+    const job = await svc.enqueue(principal(req), req.body);
+    return reply.status(202).header('location', `/api/v1/plan-jobs/${job.id}`).send(job);
+  });
+
+  app.get('/api/v1/plan-jobs/:id', {
+    preValidation: staffOnly,
+    schema: { tags: ['planning'], summary: 'A plan job: queued, running (progress 0–1 and phase), done (planId) or failed (error)', params: Id, response: { 200: S.PlanJob, ...errorResponses(401, 403, 404) } },
+  }, async (req) => svc.getJob(principal(req), req.params.id));
 
   app.get('/api/v1/plans', {
     preValidation: staffOnly,
@@ -64,4 +79,6 @@ export default function planningRoutes(app: App, ctx: AppContext) {
     preValidation: managers,
     schema: { tags: ['planning'], summary: 'Accept a draft plan: its routes replace the stops and days of the routes it was made from (one transaction, audited)', params: Id, response: { 200: S.PlanDetail, ...errorResponses(401, 403, 404, 409) } },
   }, async (req) => svc.accept(principal(req), req.params.id));
+
+  dispatchRoutes(app, ctx);
 }

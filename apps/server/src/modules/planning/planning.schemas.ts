@@ -70,3 +70,9 @@ export const Dispatch = Type.Object({
   deferred: Type.Array(Type.Object({ parcelId: Type.String(), waybillNo: Type.String(), villageCode: Type.String(), nextDay: Nullable(Weekday), reason: Type.String() })),
   notes: Type.Array(Type.String()),
 });
+
+export const PlanJob = Type.Object({
+  id: Type.String(), status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]), scope: Type.String(), countyCode: Nullable(Type.String()),
+  progress: Type.Number({ description: '0–1, while running' }), stage: Nullable(Type.String()), planId: Nullable(Type.String()), error: Nullable(Type.String()),
+  createdBy: Nullable(Type.String()), createdAt: Type.String(), startedAt: Nullable(Type.String()), finishedAt: Nullable(Type.String()),
+});

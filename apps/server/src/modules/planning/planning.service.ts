@@ -2,26 +2,14 @@ import type { Kysely } from 'kysely';
 import { type Principal, assertManageCounty, canReadCounty, countyScope } from '@cuntong/domain/access.ts';
 import { DomainError, forbidden, notFound } from '@cuntong/domain/errors.ts';
 import type { DeliveryRoute, Outlet, Village, Weekday } from '@cuntong/domain/network/types.ts';
-import {
-  type CostParams,
-  DEFAULT_COSTS,
-  type DistanceProvider,
-  type FeatureCollection,
-  cachedProvider,
-  deliveryRoutesFromPlan,
-  dispatchDay,
-  evaluateCurrentRoutes,
-  greatCircleProvider,
-  planGeoJson,
-  planInputFromNetwork,
-  planWeek,
-} from '@cuntong/planner';
+import { type CostParams, DEFAULT_COSTS, type FeatureCollection, deliveryRoutesFromPlan, dispatchDay, planGeoJson } from '@cuntong/planner';
 import type { DB } from '../../db/schema.ts';
 import { newId } from '../../ids.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import * as net from '../network/network.repository.ts';
-import { osrmProvider } from './osrm.ts';
+import type { ComputeRequest, ComputeResult, PlanSettings } from './plan-compute.ts';
 import * as repo from './planning.repository.ts';
+import type { PlanJob } from './planning.repository.ts';
 
 export interface PlanParams {
   /** County to plan; absent = the whole region (admins) or the caller's county (managers). */
@@ -42,23 +30,10 @@ const ALL = 100_000;
 
 /** Weekly plans: run the planner on a scope of the network, keep the result, compare, accept. */
 export class PlanningService {
-  private readonly providers = new Map<string, DistanceProvider>();
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly opts: { clock: () => Date; osrmUrl?: string; monotonic?: () => number },
+    private readonly opts: { clock: () => Date; osrmUrl?: string; onEnqueue?: () => void },
   ) {}
-
-  /** One cached provider per distance model, shared by the runs of this server. */
-  private provider(detourFactor: number): DistanceProvider {
-    const gc = greatCircleProvider(detourFactor);
-    const key = this.opts.osrmUrl ? `osrm:${this.opts.osrmUrl}` : gc.name;
-    let p = this.providers.get(key);
-    if (!p) {
-      p = cachedProvider(this.opts.osrmUrl ? osrmProvider(this.opts.osrmUrl, gc) : gc);
-      this.providers.set(key, p);
-    }
-    return p;
-  }
 
   private async loadScope(countyCode: string | undefined) {
     const f = { countyCode, limit: ALL, offset: 0 };
@@ -83,38 +58,67 @@ export class PlanningService {
     throw forbidden('scope.county', 'planning needs an administrator or a county manager');
   }
 
-  async create(p: Principal, params: PlanParams) {
+  /**
+   * Queues a plan (the request returns at once; `PlanJobWorker` runs it in a worker thread).
+   * Scope and "are there routes at all" are checked here so the caller gets 403/422 immediately.
+   */
+  async enqueue(p: Principal, params: PlanParams): Promise<PlanJob> {
     const countyCode = this.planScope(p, params.county);
     const detourFactor = params.detourFactor ?? 1.4;
     const costs: CostParams = { perKmFen: { ...DEFAULT_COSTS.perKmFen, ...(params.perKmFen ?? {}) }, perHourFen: params.perHourFen ?? DEFAULT_COSTS.perHourFen };
-    const settings = { timeLimitS: Math.min(60, params.timeLimitS ?? 20), seed: params.seed ?? 1, solverIterations: params.solverIterations ?? 60, useBus: params.useBus ?? true, detourFactor, costs };
+    const settings: PlanSettings = { timeLimitS: Math.min(60, params.timeLimitS ?? 20), seed: params.seed ?? 1, solverIterations: params.solverIterations ?? 60, useBus: params.useBus ?? true, detourFactor, costs };
+    const routes = await net.listRoutes(this.db, { countyCode, active: true, limit: 1, offset: 0 });
+    if (routes.total === 0) throw new DomainError('infeasible', 'plan.no_routes', 'there are no active routes in this scope to plan from');
+    const id = newId('pjb');
+    const who = { id: p.id, username: p.username, displayName: p.displayName, role: p.role, ...(p.countyCode ? { countyCode: p.countyCode } : {}), ...(p.outletId ? { outletId: p.outletId } : {}), via: p.via };
+    await repo.insertJob(this.db, { id, scope: countyCode ? 'county' : 'region', countyCode: countyCode ?? null, params: settings, principal: who, createdBy: p.username, createdAt: this.opts.clock() });
+    this.opts.onEnqueue?.();
+    return this.getJob(p, id);
+  }
+
+  async getJob(p: Principal, id: string): Promise<PlanJob> {
+    const j = await repo.getJob(this.db, id);
+    if (!j || p.role === 'partner' || (j.countyCode === null ? countyScope(p) !== undefined : !canReadCounty(p, j.countyCode))) throw notFound('plan_job.not_found', `no plan job ${id}`);
+    return j;
+  }
+
+  /**
+   * Runs one claimed job: loads the scope, computes in `compute` (the worker thread), stores the
+   * plan with an audit row in the name of whoever queued it. Returns the plan id.
+   */
+  async runJob(job: PlanJob & { principal: Principal; params: PlanSettings }, compute: (req: ComputeRequest, onProgress: (f: number, stage: string) => void) => Promise<ComputeResult>): Promise<string> {
+    const p = job.principal;
+    const countyCode = job.countyCode ?? undefined;
     const src = await this.loadScope(countyCode);
     if (src.routes.length === 0) throw new DomainError('infeasible', 'plan.no_routes', 'there are no active routes in this scope to plan from');
-    const provider = this.provider(detourFactor);
-    const mono = this.opts.monotonic ?? (() => performance.now());
-    const { input, warnings } = planInputFromNetwork(src, provider, {
-      costs,
-      options: { seed: settings.seed, timeLimitMs: settings.timeLimitS * 1000, solverIterations: settings.solverIterations, useBus: settings.useBus, clock: mono },
+    let lastWrite = 0;
+    let writing: Promise<unknown> = Promise.resolve();
+    const res = await compute({ src, settings: job.params, ...(this.opts.osrmUrl ? { osrmUrl: this.opts.osrmUrl } : {}) }, (fraction, stage) => {
+      // progress is cheap to show but not worth a write per message: at most one a second
+      const now = Date.now();
+      if (now - lastWrite < 1000) return;
+      lastWrite = now;
+      writing = writing.then(() => repo.setJobProgress(this.db, job.id, fraction, stage)).catch(() => {});
     });
-    const baseline = await evaluateCurrentRoutes(src, provider, costs);
-    const plan = await planWeek(input);
+    await writing;
+    const { plan } = res;
     const id = newId('pln');
     const met = plan.frequency.filter((f) => f.met).length;
     const record = {
-      id, scope: countyCode ? ('county' as const) : ('region' as const), countyCode: countyCode ?? null, params: settings, distanceModel: provider.name,
-      totals: plan.totals, baseline: baseline.totals, villages: plan.frequency.length, villagesMet: met, busVillages: plan.bus.length, elapsedMs: plan.stats.elapsedMs,
+      id, scope: countyCode ? ('county' as const) : ('region' as const), countyCode: countyCode ?? null, params: { ...job.params }, distanceModel: res.distanceModel,
+      totals: plan.totals, baseline: res.baseline, villages: plan.frequency.length, villagesMet: met, busVillages: plan.bus.length, elapsedMs: plan.stats.elapsedMs,
       createdBy: p.username, createdAt: this.opts.clock().toISOString(),
     };
     const contents: repo.PlanContents = {
-      routes: plan.routes, bus: plan.bus, busLoads: plan.busLoads, frequency: plan.frequency, suggestions: plan.suggestions, warnings: [...warnings, ...plan.warnings],
-      places: { depots: input.depots.map((d) => ({ id: d.id, ...(d.name ? { name: d.name } : {}), lon: d.lon, lat: d.lat })), villages: input.villages.map((v) => ({ code: v.code, ...(v.name ? { name: v.name } : {}), lon: v.lon, lat: v.lat })) },
-      vehicles: input.vehicles,
+      routes: plan.routes, bus: plan.bus, busLoads: plan.busLoads, frequency: plan.frequency, suggestions: plan.suggestions, warnings: [...res.warnings, ...plan.warnings],
+      places: res.places, vehicles: res.vehicles,
     };
     await this.db.transaction().execute(async (tx) => {
       await repo.insertPlan(tx, record, contents);
-      await appendAudit(tx, p, { action: 'plan.create', objectType: 'plan', objectId: id, detail: { scope: record.scope, countyCode: record.countyCode, villages: record.villages, met, bus: record.busVillages } }, this.opts.clock());
+      await appendAudit(tx, p, { action: 'plan.create', objectType: 'plan', objectId: id, detail: { scope: record.scope, countyCode: record.countyCode, villages: record.villages, met, bus: record.busVillages, job: job.id } }, this.opts.clock());
+      await repo.finishJob(tx, job.id, { status: 'done', planId: id, at: this.opts.clock() });
     });
-    return this.get(p, id);
+    return id;
   }
 
   async list(p: Principal, f: { county?: string; status?: string; limit: number; offset: number }) {
