@@ -1,13 +1,15 @@
-import { PlayCircleOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Form, InputNumber, Select, Switch, Table, Tag, Typography } from 'antd';
+import { PlayCircleOutlined, ReloadOutlined, SendOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Form, InputNumber, Progress, Select, Switch, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes, useNavigate } from 'react-router';
-import { useCreatePlan, usePlans, type PlanSummary } from '../../api/planning.ts';
+import { usePlans, type PlanSummary } from '../../api/planning.ts';
 import { useCountyScope } from '../../app/auth.tsx';
 import { CountySelect, useCountyName } from '../../components/CountySelect.tsx';
 import { Fen, formatKm } from '../../components/format.tsx';
+import { usePlanJob, useQueuePlan } from './api.ts';
+import DayDispatch from './DayDispatch.tsx';
 import PlanDetail from './PlanDetail.tsx';
 
 export function PlanStatusTag({ status }: { status: string }) {
@@ -37,16 +39,21 @@ function RunPlanCard() {
   const { t } = useTranslation();
   const { fixedCounty, canChooseCounty } = useCountyScope();
   const [form] = Form.useForm<RunValues>();
-  const create = useCreatePlan();
+  const create = useQueuePlan();
+  const [jobId, setJobId] = useState<string | undefined>(undefined);
+  const job = usePlanJob(jobId);
   const navigate = useNavigate();
   const countyName = useCountyName();
+  const busy = create.isPending || job.data?.status === 'queued' || job.data?.status === 'running' || (Boolean(jobId) && !job.data);
+
+  // the plan runs as a job on the server: follow it, then open the plan
+  useEffect(() => {
+    if (job.data?.status === 'done' && job.data.planId) void navigate(`/planning/${encodeURIComponent(job.data.planId)}`);
+  }, [job.data, navigate]);
 
   const run = (values: RunValues) => {
     const county = fixedCounty ?? values.county;
-    create.mutate(
-      { ...(county ? { county } : {}), timeLimitS: values.timeLimitS, useBus: values.useBus },
-      { onSuccess: (plan) => void navigate(`/planning/${encodeURIComponent(plan.id)}`) },
-    );
+    create.mutate({ ...(county ? { county } : {}), timeLimitS: values.timeLimitS, useBus: values.useBus }, { onSuccess: (j) => setJobId(j.id) });
   };
 
   return (
@@ -62,8 +69,8 @@ function RunPlanCard() {
           <Switch />
         </Form.Item>
         <Form.Item>
-          <Button type="primary" htmlType="submit" icon={<PlayCircleOutlined />} loading={create.isPending} data-testid="plan-run">
-            {create.isPending ? t('planning.running') : t('planning.runButton')}
+          <Button type="primary" htmlType="submit" icon={<PlayCircleOutlined />} loading={busy} data-testid="plan-run">
+            {busy ? t('planning.running') : t('planning.runButton')}
           </Button>
         </Form.Item>
       </Form>
@@ -72,6 +79,13 @@ function RunPlanCard() {
           {t('planning.regionHint')}
         </Typography.Paragraph>
       )}
+      {job.data && (job.data.status === 'queued' || job.data.status === 'running') && (
+        <div style={{ marginTop: 8, maxWidth: 480 }} data-testid="plan-job">
+          <Typography.Text type="secondary">{job.data.status === 'queued' ? t('planning.queued') : t('planning.progress', { percent: Math.round(job.data.progress * 100), stage: job.data.stage ?? '' })}</Typography.Text>
+          <Progress percent={Math.round(job.data.progress * 100)} size="small" status="active" />
+        </div>
+      )}
+      {job.data?.status === 'failed' && <Alert type="error" showIcon style={{ marginTop: 8 }} title={t('planning.jobFailed', { message: job.data.error ?? '' })} data-testid="plan-run-error" />}
       {create.isError && <Alert type="error" showIcon style={{ marginTop: 8 }} title={t('planning.runFailed', { message: create.error.message })} data-testid="plan-run-error" />}
     </Card>
   );
@@ -120,6 +134,11 @@ function PlanList() {
       <Typography.Title level={4} className="page-title">
         {t('planning.title')}
       </Typography.Title>
+      <Typography.Paragraph>
+        <Link to="/planning/dispatch" data-testid="open-day-dispatch">
+          <SendOutlined /> {t('dispatch.open')}
+        </Link>
+      </Typography.Paragraph>
       <RunPlanCard />
       <Card size="small" title={t('planning.list')} data-testid="list-plans">
         <div className="toolbar">
@@ -162,6 +181,7 @@ export default function PlanningPage() {
   return (
     <Routes>
       <Route index element={<PlanList />} />
+      <Route path="dispatch" element={<DayDispatch />} />
       <Route path=":id" element={<PlanDetail />} />
     </Routes>
   );
