@@ -124,6 +124,11 @@ export interface Agreement {
   validFrom: string;
   validTo?: string;
   promiseHours: number;
+  /** Settlement terms (docs/settlement.md); optional when creating (database defaults). */
+  returnRateFen?: number;
+  lossDeductionFen?: number;
+  damageDeductionFen?: number;
+  lateDeductionFen?: number;
 }
 
 export interface RouteStop {

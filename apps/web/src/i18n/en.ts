@@ -181,6 +181,11 @@ export const en: Messages = {
     validTo: 'Valid to',
     promiseHours: 'Promise (hours)',
     rateHelp: 'In fen',
+    returnRate: 'Return rate',
+    lossDeduction: 'Loss deduction',
+    damageDeduction: 'Damage deduction',
+    lateDeduction: 'Late deduction',
+    settlementTerms: 'Settlement terms (empty = defaults)',
   },
   routes: {
     title: 'Delivery routes',

@@ -180,6 +180,11 @@ export const zhCN = {
     validTo: '失效日期',
     promiseHours: '承诺时限（小时）',
     rateHelp: '单位：分',
+    returnRate: '退回费',
+    lossDeduction: '丢失扣款',
+    damageDeduction: '破损扣款',
+    lateDeduction: '超时扣款',
+    settlementTerms: '结算条款（留空用默认值）',
   },
   routes: {
     title: '投递段',

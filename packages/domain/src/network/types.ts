@@ -123,6 +123,14 @@ export interface Agreement {
   validTo?: string;
   /** Delivery promise from handover, hours. */
   promiseHours: number;
+  /** Settlement terms (migration 0032); absent on input = the database default. Paid per returned parcel. */
+  returnRateFen?: number;
+  /** Deducted per parcel lost after the handover. */
+  lossDeductionFen?: number;
+  /** Deducted per parcel damaged after the handover. */
+  damageDeductionFen?: number;
+  /** Deducted per parcel delivered later than the promise. */
+  lateDeductionFen?: number;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -346,6 +346,7 @@ export function validateAgreement(a: Agreement, ctx: ValidationContext): Validat
     if (isoDate(c, 'validTo', a.validTo) && fromOk && a.validTo < a.validFrom) c.error('validTo', `must be on or after validFrom ${a.validFrom}`);
   }
   intRange(c, 'promiseHours', a.promiseHours, 1, 720);
+  for (const k of ['returnRateFen', 'lossDeductionFen', 'damageDeductionFen', 'lateDeductionFen'] as const) if (a[k] !== undefined) intRange(c, k, a[k], 0, 100_000);
   return c.result();
 }
 

@@ -189,7 +189,9 @@ type AgreementRow = Awaited<ReturnType<typeof agreementRows>>[number];
 function agreementRows(db: Db) {
   return db.selectFrom('agreements').selectAll().limit(0).execute();
 }
-const toAgreement = (a: AgreementRow): Agreement => ({
+/** An agreement as stored: the settlement terms always present (the defaults when none were given). */
+export type StoredAgreement = Agreement & Required<Pick<Agreement, 'returnRateFen' | 'lossDeductionFen' | 'damageDeductionFen' | 'lateDeductionFen'>>;
+const toAgreement = (a: AgreementRow): StoredAgreement => ({
   id: a.id,
   partnerCode: a.partner_code,
   countyCode: a.county_code,
@@ -199,6 +201,10 @@ const toAgreement = (a: AgreementRow): Agreement => ({
   validFrom: isoDate(a.valid_from)!,
   ...(a.valid_to ? { validTo: isoDate(a.valid_to)! } : {}),
   promiseHours: a.promise_hours,
+  returnRateFen: a.return_rate_fen,
+  lossDeductionFen: a.loss_deduction_fen,
+  damageDeductionFen: a.damage_deduction_fen,
+  lateDeductionFen: a.late_deduction_fen,
 });
 export async function listAgreements(db: Db, f: { partnerCode?: string; countyCode?: string; limit: number; offset: number }) {
   let q = db.selectFrom('agreements').where('active', '=', true);
@@ -214,11 +220,20 @@ export async function getAgreement(db: Db, id: string) {
 export async function setAgreementEnd(db: Db, id: string, validTo: string) {
   await db.updateTable('agreements').set({ valid_to: validTo }).where('id', '=', id).execute();
 }
+/** The settlement terms given (0032 columns); the ones left out keep the database defaults. */
+function settlementTerms(a: Agreement) {
+  return {
+    ...(a.returnRateFen !== undefined ? { return_rate_fen: a.returnRateFen } : {}),
+    ...(a.lossDeductionFen !== undefined ? { loss_deduction_fen: a.lossDeductionFen } : {}),
+    ...(a.damageDeductionFen !== undefined ? { damage_deduction_fen: a.damageDeductionFen } : {}),
+    ...(a.lateDeductionFen !== undefined ? { late_deduction_fen: a.lateDeductionFen } : {}),
+  };
+}
 export async function insertAgreements(db: Db, as: Agreement[]) {
   for (let i = 0; i < as.length; i += 500)
     await db
       .insertInto('agreements')
-      .values(as.slice(i, i + 500).map((a) => ({ id: a.id, partner_code: a.partnerCode, county_code: a.countyCode, door_rate_fen: a.doorRateFen, station_rate_fen: a.stationRateFen, remote_surcharge_fen: a.remoteSurchargeFen, valid_from: a.validFrom, valid_to: a.validTo ?? null, promise_hours: a.promiseHours })))
+      .values(as.slice(i, i + 500).map((a) => ({ id: a.id, partner_code: a.partnerCode, county_code: a.countyCode, door_rate_fen: a.doorRateFen, station_rate_fen: a.stationRateFen, remote_surcharge_fen: a.remoteSurchargeFen, valid_from: a.validFrom, valid_to: a.validTo ?? null, promise_hours: a.promiseHours, ...settlementTerms(a) })))
       .execute();
 }
 

@@ -47,12 +47,17 @@ export const PartnerSchema = Type.Object({ code: Type.String({ pattern: '^[A-Z0-
 export const AgreementSchema = Type.Object({
   id: Type.String(), partnerCode: Type.String(), countyCode: Type.String(), doorRateFen: Type.Integer(), stationRateFen: Type.Integer(),
   remoteSurchargeFen: Type.Integer(), validFrom: Type.String(), validTo: Type.Optional(Type.String()), promiseHours: Type.Integer(),
+  returnRateFen: Type.Integer({ description: 'paid per returned parcel (fen)' }), lossDeductionFen: Type.Integer({ description: 'deducted per parcel lost after the handover (fen)' }),
+  damageDeductionFen: Type.Integer({ description: 'deducted per parcel damaged after the handover (fen)' }), lateDeductionFen: Type.Integer({ description: 'deducted per parcel delivered after the promise (fen)' }),
 });
 export const AgreementInput = Type.Object(
   {
     partnerCode: Type.String(), countyCode: Type.String({ pattern: '^\\d{6}$' }), doorRateFen: Type.Integer({ minimum: 0, maximum: 100000 }),
     stationRateFen: Type.Integer({ minimum: 0, maximum: 100000 }), remoteSurchargeFen: Type.Integer({ minimum: 0, maximum: 100000 }),
     validFrom: Type.String({ format: 'date' }), validTo: Type.Optional(Type.String({ format: 'date' })), promiseHours: Type.Integer({ minimum: 1, maximum: 720 }),
+    // Settlement terms (docs/settlement.md); left out = defaults: return 0, loss 20.00, damage 10.00, late 0.20 yuan.
+    returnRateFen: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })), lossDeductionFen: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
+    damageDeductionFen: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })), lateDeductionFen: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
   },
   { additionalProperties: false },
 );

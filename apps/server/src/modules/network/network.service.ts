@@ -136,7 +136,7 @@ export class NetworkService {
   }
 
   /** Ends an agreement on a date (rates are never edited: a new agreement follows the ended one). */
-  async endAgreement(p: Principal, id: string, validTo: string): Promise<Agreement> {
+  async endAgreement(p: Principal, id: string, validTo: string): Promise<repo.StoredAgreement> {
     assertAdmin(p);
     const cur = await repo.getAgreement(this.db, id);
     if (!cur) throw notFound('agreement.not_found', `no agreement ${id}`);
@@ -149,7 +149,7 @@ export class NetworkService {
     return { ...cur, validTo };
   }
 
-  async createAgreement(p: Principal, input: Omit<Agreement, 'id'>): Promise<Agreement> {
+  async createAgreement(p: Principal, input: Omit<Agreement, 'id'>): Promise<repo.StoredAgreement> {
     assertAdmin(p); // rates are set by the prefecture branch
     const partners = new Set((await repo.listPartners(this.db)).map((x) => x.code));
     const a: Agreement = { ...input, id: idFromCode('agr', `${input.partnerCode}_${input.countyCode}_${input.validFrom}`) };
@@ -159,9 +159,10 @@ export class NetworkService {
     if (overlaps.length) throw new DomainError('conflict', 'agreement.overlap', `the validity overlaps agreement ${overlaps[0]!.id} (${overlaps[0]!.validFrom} – ${overlaps[0]!.validTo ?? 'open'}); end it first`);
     await this.db.transaction().execute(async (tx) => {
       await repo.insertAgreements(tx, [a]);
-      await appendAudit(tx, p, { action: 'agreement.create', objectType: 'agreement', objectId: a.id, detail: { doorRateFen: a.doorRateFen, stationRateFen: a.stationRateFen } }, this.opts.clock());
+      await appendAudit(tx, p, { action: 'agreement.create', objectType: 'agreement', objectId: a.id, detail: { doorRateFen: a.doorRateFen, stationRateFen: a.stationRateFen, returnRateFen: a.returnRateFen, lossDeductionFen: a.lossDeductionFen, damageDeductionFen: a.damageDeductionFen, lateDeductionFen: a.lateDeductionFen } }, this.opts.clock());
     });
-    return a;
+    // As stored: terms left out carry the database defaults.
+    return (await repo.getAgreement(this.db, a.id))!;
   }
 
   async createOrUpdateRoute(p: Principal, input: RouteInputT, existingId?: string): Promise<DeliveryRoute> {

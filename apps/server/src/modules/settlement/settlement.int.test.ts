@@ -139,6 +139,34 @@ describe(`settlement (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(after.disputes).toMatchObject([{ id: dispute.id, status: 'accepted' }]);
   });
 
+  it('exposes the agreement’s settlement terms (return rate, deductions) in the agreements API, read and write, validated', async () => {
+    type Agr = { id: string; validFrom: string; returnRateFen: number; lossDeductionFen: number; damageDeductionFen: number; lateDeductionFen: number };
+    const zto = await json<{ items: Agr[] }>(s.api('/api/v1/agreements?partner=ZTO&county=522732', { as: 'sandu' }));
+    expect(zto.items.find((a) => a.id === 'agr_zto_sandu_2611')).toMatchObject({ returnRateFen: 100, lossDeductionFen: 2000, damageDeductionFen: 1000, lateDeductionFen: 20 });
+    const yto = (await json<{ items: Agr[] }>(s.api('/api/v1/agreements?partner=YTO&county=522732', { as: 'admin' }))).items[0]!;
+    expect((await s.api(`/api/v1/agreements/${yto.id}/end`, { method: 'POST', as: 'admin', json: { validTo: '2026-12-31' } })).status).toBe(200);
+    const base = { partnerCode: 'YTO', countyCode: '522732', doorRateFen: 150, stationRateFen: 90, remoteSurchargeFen: 40, validFrom: '2027-01-01', promiseHours: 72 };
+    for (const bad of [{ lossDeductionFen: -1 }, { returnRateFen: 'a lot' }, { lateDeductionFen: 1.5 }, { damageDeductionFen: 100001 }]) {
+      const r = await s.api('/api/v1/agreements', { method: 'POST', as: 'admin', json: { ...base, ...bad } });
+      expect(r.status, JSON.stringify(bad)).toBe(422);
+      expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      const body = await json<{ errors: Array<{ path: string }> }>(r);
+      expect(body.errors.map((e) => e.path).join(' ')).toContain(Object.keys(bad)[0]!);
+    }
+    const created = await s.api('/api/v1/agreements', { method: 'POST', as: 'admin', json: { ...base, returnRateFen: 75, lossDeductionFen: 3000, damageDeductionFen: 1500, lateDeductionFen: 0 } });
+    expect(created.status).toBe(201);
+    expect(await json<Agr>(created)).toMatchObject({ validFrom: '2027-01-01', returnRateFen: 75, lossDeductionFen: 3000, damageDeductionFen: 1500, lateDeductionFen: 0 });
+    const listed = (await json<{ items: Agr[] }>(s.api('/api/v1/agreements?partner=YTO&county=522732', { as: 'admin' }))).items.find((a) => a.validFrom === '2027-01-01');
+    expect(listed).toMatchObject({ returnRateFen: 75, lossDeductionFen: 3000, damageDeductionFen: 1500, lateDeductionFen: 0 });
+    const row = await s.ctx.db.selectFrom('agreements').select(['return_rate_fen', 'late_deduction_fen']).where('partner_code', '=', 'YTO').where('county_code', '=', '522732').where('valid_from', '=', '2027-01-01').executeTakeFirstOrThrow();
+    expect(row).toEqual({ return_rate_fen: 75, late_deduction_fen: 0 });
+    // Left out, the terms are the defaults (and the answer says so).
+    const ended = (await json<{ items: Agr[] }>(s.api('/api/v1/agreements?partner=JT&county=522732', { as: 'admin' }))).items[0]!;
+    expect((await s.api(`/api/v1/agreements/${ended.id}/end`, { method: 'POST', as: 'admin', json: { validTo: '2026-12-31' } })).status).toBe(200);
+    const plain = await json<Agr>(s.api('/api/v1/agreements', { method: 'POST', as: 'admin', json: { ...base, partnerCode: 'JT' } }));
+    expect(plain).toMatchObject({ returnRateFen: 0, lossDeductionFen: 2000, damageDeductionFen: 1000, lateDeductionFen: 20 });
+  });
+
   it('gives a station keeper its monthly commission statement, and only its own', async () => {
     const station = (await s.ctx.db.selectFrom('users').select('outlet_id').where('username', '=', 'jijia').executeTakeFirstOrThrow()).outlet_id!;
     const c = await s.api(`/api/v1/settlement/commissions?station=${station}&month=2026-11`, { as: 'jijia' });

@@ -105,6 +105,12 @@ function AgreementModal({ open, onClose, partners }: { open: boolean; onClose: (
         <Form.Item name="promiseHours" label={t('partners.promiseHours')} rules={[{ required: true }]}>
           <InputNumber min={1} style={{ width: '100%' }} />
         </Form.Item>
+        <Typography.Text type="secondary">{t('partners.settlementTerms')}</Typography.Text>
+        {(['returnRateFen', 'lossDeductionFen', 'damageDeductionFen', 'lateDeductionFen'] as const).map((k) => (
+          <Form.Item key={k} name={k} label={`${t(`partners.${k.replace(/Fen$/, '')}`)} (${t('partners.rateHelp')})`}>
+            <InputNumber min={0} precision={0} style={{ width: '100%' }} data-testid={`agreement-${k}`} />
+          </Form.Item>
+        ))}
       </Form>
     </Modal>
   );
@@ -133,6 +139,10 @@ export default function PartnersPage() {
     { title: t('partners.validFrom'), dataIndex: 'validFrom' },
     { title: t('partners.validTo'), dataIndex: 'validTo', render: (v?: string) => v ?? '—' },
     { title: t('partners.promiseHours'), dataIndex: 'promiseHours', align: 'right' },
+    { title: t('partners.returnRate'), dataIndex: 'returnRateFen', align: 'right', render: (v?: number) => (v === undefined ? '—' : <Fen value={v} />) },
+    { title: t('partners.lossDeduction'), dataIndex: 'lossDeductionFen', align: 'right', render: (v?: number) => (v === undefined ? '—' : <Fen value={v} />) },
+    { title: t('partners.damageDeduction'), dataIndex: 'damageDeductionFen', align: 'right', render: (v?: number) => (v === undefined ? '—' : <Fen value={v} />) },
+    { title: t('partners.lateDeduction'), dataIndex: 'lateDeductionFen', align: 'right', render: (v?: number) => (v === undefined ? '—' : <Fen value={v} />) },
   ];
 
   return (
