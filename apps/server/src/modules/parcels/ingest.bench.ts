@@ -94,14 +94,16 @@ try {
   let copyRate: number | null = null;
   if (process.env.DATABASE_URL) {
     const pg = (await import('pg')).default;
-    const { from: copyFrom } = await import('pg-copy-streams');
+    // pg-copy-streams ships no types: its `from` makes a Submittable that is also a Writable.
+    const copyModule: string = 'pg-copy-streams';
+    const copyFrom = ((await import(copyModule)) as { from: (text: string) => import('pg').Submittable & NodeJS.WritableStream }).from;
     const client = new pg.Client({ connectionString: process.env.DATABASE_URL, options: `-c search_path=${schema},public` });
     await client.connect();
     try {
       await fresh('bench_raw_copy');
       const esc = (v: unknown) => (v === null ? '\\N' : String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r'));
       const text = values.map((r) => r.map(esc).join('\t')).join('\n') + '\n';
-      copyRate = await timed(async () => { await pipeline(Readable.from([text]), client.query(copyFrom(`COPY bench_raw_copy (${names.join(', ')}) FROM STDIN`))); });
+      copyRate = await timed(async () => { await pipeline(Readable.from([text]), client.query(copyFrom(`COPY bench_raw_copy (${names.join(', ')}) FROM STDIN`)) as unknown as NodeJS.WritableStream); });
     } finally {
       await client.end();
     }

@@ -63,16 +63,6 @@ export async function deleteIdempotency(db: Db, owner: string, key: string) {
 export async function insertManifest(db: Db, row: { id: string; partner_code: string; outlet_id: string; county_code: string; source: string; file_hash: string | null; parcel_count: number; accepted: number; duplicates: number; created_by: string | null; created_at: Date }) {
   await db.insertInto('manifests').values(row).execute();
 }
-export async function setManifestCounts(db: Db, id: string, accepted: number, duplicates: number) {
-  await db.updateTable('manifests').set({ accepted, duplicates }).where('id', '=', id).execute();
-}
-
-export interface NewParcel {
-  id: string; partner_code: string; waybill_no: string; manifest_id: string; outlet_id: string; county_code: string;
-  recipient_name_enc: string; recipient_name_masked: string; phone_enc: string; phone_hmac: string; phone_masked: string;
-  address_enc: string; address_masked: string; village_code: string | null; address_status: string; address_confidence: number | null;
-  address_candidates: string; weight_g: number; pieces: number; service: string; cod_fen: number; status: string; status_at: Date; created_at: Date;
-}
 
 /**
  * Multi-row insert as one statement with one array parameter per column (INSERT … SELECT FROM
@@ -87,19 +77,6 @@ async function insertUnnest<R extends object>(db: Db, table: string, cols: Array
     out.push(...r.rows);
   }
   return out;
-}
-
-const PARCEL_COLS: Array<[keyof NewParcel, string]> = [
-  ['id', 'text'], ['partner_code', 'text'], ['waybill_no', 'text'], ['manifest_id', 'text'], ['outlet_id', 'text'], ['county_code', 'text'],
-  ['recipient_name_enc', 'text'], ['recipient_name_masked', 'text'], ['phone_enc', 'text'], ['phone_hmac', 'text'], ['phone_masked', 'text'],
-  ['address_enc', 'text'], ['address_masked', 'text'], ['village_code', 'text'], ['address_status', 'text'], ['address_confidence', 'float8'],
-  ['address_candidates', 'jsonb'], ['weight_g', 'int4'], ['pieces', 'int4'], ['service', 'text'], ['cod_fen', 'int4'], ['status', 'text'], ['status_at', 'timestamptz'], ['created_at', 'timestamptz'],
-];
-
-/** Inserts parcels; the ones whose (partner, waybill) already exists are skipped. Returns the inserted. */
-export async function insertParcels(db: Db, rows: NewParcel[]): Promise<Array<{ id: string; waybill_no: string }>> {
-  const r = await insertUnnest(db, 'parcels', PARCEL_COLS, rows, sql`ON CONFLICT (partner_code, waybill_no) DO NOTHING`, ['id', 'waybill_no']);
-  return r as Array<{ id: string; waybill_no: string }>;
 }
 
 /** A manifest's parcel as the set-based insert takes it (the batch-wide columns are parameters). */
@@ -189,14 +166,29 @@ export async function getPartnerParcel(db: Db, partnerCode: string, waybillNo: s
 export async function latestByWaybill(db: Db, waybillNo: string) {
   return db.selectFrom('parcels').selectAll().where('waybill_no', '=', waybillNo).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
 }
-/** Public tracking in one round trip for the parcel: with its outlet, village and partner names. */
-export async function trackingRow(db: Db, waybillNo: string) {
-  return db.selectFrom('parcels as p')
-    .leftJoin('outlets as o', 'o.id', 'p.outlet_id')
-    .leftJoin('divisions as d', 'd.code', 'p.village_code')
-    .leftJoin('partners as pt', 'pt.code', 'p.partner_code')
-    .select(['p.id', 'p.waybill_no', 'p.partner_code', 'p.status', 'p.recipient_name_masked', 'p.phone_masked', 'o.name as outlet_name', 'd.short_name as village_name', 'pt.name as partner_name'])
-    .where('p.waybill_no', '=', waybillNo).orderBy('p.created_at', 'desc').limit(1).executeTakeFirst();
+/**
+ * Public tracking in one round trip: the newest parcel with this waybill number (index on
+ * waybill_no) and its events (id, type, time, the event it voids) as one JSON array in log order.
+ * No joins: place and partner names come from the caller's cache (planning a four-table join cost
+ * ten times the lookup itself).
+ */
+export async function trackingView(db: Db, waybillNo: string) {
+  const r = await sql<{ waybill_no: string; partner_code: string; status: string; recipient_name_masked: string | null; phone_masked: string | null; outlet_id: string; village_code: string | null; events: Array<[string, string, string, string | null]> | string }>`
+    SELECT p.waybill_no, p.partner_code, p.status, p.recipient_name_masked, p.phone_masked, p.outlet_id, p.village_code,
+      COALESCE((SELECT json_agg(json_build_array(e.event_id, e.type, e.event_time, e.payload->>'voids') ORDER BY e.seq) FROM parcel_events e WHERE e.parcel_id = p.id), '[]'::json) AS events
+    FROM parcels p
+    WHERE p.waybill_no = ${waybillNo}
+    ORDER BY p.created_at DESC
+    LIMIT 1`.execute(db);
+  return r.rows[0];
+}
+/** Display names of outlets, villages (short names) and partners, for the tracking cache. */
+export async function placeNames(db: Db, q: { outlets: string[]; villages: string[]; partners: string[] }): Promise<Array<{ kind: 'outlet' | 'village' | 'partner'; key: string; name: string }>> {
+  const r = await sql<{ kind: 'outlet' | 'village' | 'partner'; key: string; name: string }>`
+    SELECT 'outlet' AS kind, id AS key, name FROM outlets WHERE id = ANY(${q.outlets}::text[])
+    UNION ALL SELECT 'village', code, short_name FROM divisions WHERE code = ANY(${q.villages}::text[])
+    UNION ALL SELECT 'partner', code, name FROM partners WHERE code = ANY(${q.partners}::text[])`.execute(db);
+  return r.rows;
 }
 export async function listEvents(db: Db, parcelId: string) {
   return db.selectFrom('parcel_events').selectAll().where('parcel_id', '=', parcelId).orderBy('seq').execute();

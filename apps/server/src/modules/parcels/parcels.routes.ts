@@ -69,6 +69,8 @@ export default function parcelsRoutes(app: App, ctx: AppContext) {
   // ---------------------------------------------------------------- public tracking
   app.get('/api/v1/track/:waybillNo', {
     config: { public: true, rateLimit: { max: trackLimit, timeWindow: '1 minute' } },
+    // Answers are far below the compression threshold; skip the plugin's per-request hooks.
+    compress: false, decompress: false,
     schema: {
       tags: ['tracking'], summary: 'Public tracking by waybill number (masked personal data)', security: [],
       params: Type.Object({ waybillNo: Type.String({ minLength: 1, maxLength: 64 }) }),

@@ -58,6 +58,8 @@ export type EventResult =
   | { eventId: string; result: 'conflict' | 'rejected' | 'not_found'; code: string; reason: string };
 
 const QUEUE = new Set(['low_confidence', 'ambiguous', 'unresolved', 'outside']);
+/** Events that happen in the village (their place is the village, the others' the outlet). */
+const AT_VILLAGE = new Set<string>(['out_for_delivery', 'delivered', 'delivered_to_station', 'picked_up', 'delivery_failed', 'unloaded_at_stop']);
 const HOUR = 3600;
 
 export class ParcelsService {
@@ -362,27 +364,43 @@ export class ParcelsService {
     };
   }
 
+  // Outlet, village and partner names for public tracking, kept a minute (names change rarely; a
+  // lookup per request would double the queries of the hottest public route).
+  private nameCache = new Map<string, { name: string | null; until: number }>();
+  private async placeNames(outletId: string, villageCode: string | null, partnerCode: string) {
+    const now = Date.now();
+    const keys = { outlet: `o:${outletId}`, village: villageCode ? `v:${villageCode}` : null, partner: `p:${partnerCode}` };
+    const fresh = (k: string | null) => k === null || (this.nameCache.get(k)?.until ?? 0) > now;
+    if (!fresh(keys.outlet) || !fresh(keys.village) || !fresh(keys.partner)) {
+      const rows = await repo.placeNames(this.db, { outlets: [outletId], villages: villageCode ? [villageCode] : [], partners: [partnerCode] });
+      if (this.nameCache.size > 10_000) this.nameCache.clear();
+      for (const k of [keys.outlet, keys.village, keys.partner]) if (k) this.nameCache.set(k, { name: null, until: now + 60_000 });
+      for (const r of rows) this.nameCache.set(`${r.kind[0]}:${r.key}`, { name: r.name, until: now + 60_000 });
+    }
+    const get = (k: string | null) => (k ? (this.nameCache.get(k)?.name ?? null) : null);
+    return { outlet: get(keys.outlet), village: get(keys.village), partner: get(keys.partner) };
+  }
+
   /** Public tracking: timeline with place names, masked name and phone, nothing internal. */
   async track(waybillNo: string) {
-    const parcel = await repo.trackingRow(this.db, waybillNo);
+    const parcel = await repo.trackingView(this.db, waybillNo);
     if (!parcel) throw notFound('parcel.not_found', `no parcel ${waybillNo}`);
-    const rows = await repo.listEvents(this.db, parcel.id);
-    const proj = project(rows.map(toDomainEvent));
-    const voided = new Set(proj.voided);
-    const village = parcel.village_name ?? null;
-    const atVillage = new Set(['out_for_delivery', 'delivered', 'delivered_to_station', 'picked_up', 'delivery_failed', 'unloaded_at_stop']);
+    const names = await this.placeNames(parcel.outlet_id, parcel.village_code, parcel.partner_code);
+    const list = (typeof parcel.events === 'string' ? JSON.parse(parcel.events) : parcel.events) as Array<[string, string, string, string | null]>;
+    const events: ParcelEvent[] = list.map(([eventId, type, eventTime, voids]) => ({ eventId, type: type as EventType, eventTime: new Date(eventTime).toISOString(), ...(voids ? { voids } : {}) }));
+    const voided = new Set(project(events).voided);
+    const village = names.village;
     return {
       waybillNo: parcel.waybill_no,
-      partner: parcel.partner_name ?? parcel.partner_code,
+      partner: names.partner ?? parcel.partner_code,
       status: parcel.status,
       recipientName: parcel.recipient_name_masked ?? '',
       recipientPhone: parcel.phone_masked ?? '',
       destination: village,
-      events: rows
-        .filter((r) => r.type !== 'void' && !voided.has(r.event_id))
-        .map(toDomainEvent)
+      events: events
+        .filter((e) => e.type !== 'void' && !voided.has(e.eventId))
         .sort(compareEvents)
-        .map((e) => ({ type: e.type, eventTime: e.eventTime, place: atVillage.has(e.type) && village ? village : (parcel.outlet_name ?? null) })),
+        .map((e) => ({ type: e.type, eventTime: e.eventTime, place: AT_VILLAGE.has(e.type) && village ? village : names.outlet })),
     };
   }
 
