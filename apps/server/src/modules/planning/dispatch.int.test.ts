@@ -144,6 +144,8 @@ describe(`plans as jobs and the daily dispatch (${process.env.TEST_DB ?? 'pglite
     expect(again.bags).toEqual(d.bags);
     for (const p of ps) expect(await eventsOf(p.id)).toEqual(['manifest_received', 'handed_over', 'sorted']);
     expect(await json(s.api(`/api/v1/outlets/${outlet.id}/dispatch/${date}`, { as: 'hejiang' }))).toMatchObject({ id: d.id }); // a clerk of the county reads
+    expect(await json(s.api(`/api/v1/dispatches?outlet=${outlet.id}&date=${date}`, { as: 'sandu' }))).toEqual({ items: [again] });
+    expect(await json(s.api(`/api/v1/dispatches?outlet=${outlet.id}&date=2099-01-01`, { as: 'sandu' }))).toEqual({ items: [] });
     expect((await s.api(`/api/v1/outlets/${outlet.id}/dispatch/${date}`, { as: 'duyun' })).status).toBe(404);
   });
 

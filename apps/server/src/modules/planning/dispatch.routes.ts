@@ -48,6 +48,15 @@ export default function dispatchRoutes(app: App, ctx: AppContext) {
     schema: { tags, summary: 'The committed dispatch of an outlet on a date: runs, bus bags, deferred parcels, notes', params: OutletDate, response: res(401, 403, 404) },
   }, async (req) => svc.get(principal(req), req.params.outletId, req.params.date));
 
+  app.get('/api/v1/dispatches', {
+    preValidation: staffOnly,
+    schema: {
+      tags, summary: 'Dispatches of an outlet on a date (none or one): the console asks this way, without a 404 for “not committed yet”',
+      querystring: Type.Object({ outlet: Type.String(), date: IsoDate }),
+      response: { 200: Type.Object({ items: Type.Array(Dispatch) }), ...errorResponses(401, 403, 404) },
+    },
+  }, async (req) => svc.find(principal(req), req.query.outlet, req.query.date));
+
   app.post('/api/v1/outlets/:outletId/dispatch/:date', {
     preValidation: staffOnly,
     schema: {

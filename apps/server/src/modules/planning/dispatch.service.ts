@@ -98,6 +98,12 @@ export class DispatchService {
     return this.view(this.db, d);
   }
 
+  async find(p: Principal, outletId: string, date: string) {
+    await this.outletInScope(p, outletId);
+    const d = await repo.getDispatch(this.db, outletId, date);
+    return { items: d ? [await this.view(this.db, d)] : [] };
+  }
+
   /**
    * Commits the dispatch of `date` at an outlet: the first call creates the runs and bags from the
    * accepted plan; every call adds the parcels waiting at the outlet that are not on it yet to runs and

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, download, request } from '../../api/client.ts';
+import { download, request } from '../../api/client.ts';
 import { API } from '../../api/hooks.ts';
 import type { PlanCreate } from '../../api/planning.ts';
 
@@ -62,14 +62,7 @@ const path = (outletId: string, date: string) => `${API}/outlets/${encodeURIComp
 export function useDayDispatch(outletId: string | undefined, date: string | undefined) {
   return useQuery({
     queryKey: ['day-dispatch', outletId, date],
-    queryFn: async ({ signal }) => {
-      try {
-        return await request<DayDispatch>(path(outletId ?? '', date ?? ''), { signal });
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 404 && err.problem.code === 'dispatch.not_found') return null;
-        throw err;
-      }
-    },
+    queryFn: async ({ signal }) => (await request<{ items: DayDispatch[] }>(`${API}/dispatches`, { query: { outlet: outletId, date }, signal })).items[0] ?? null,
     enabled: Boolean(outletId && date),
   });
 }
