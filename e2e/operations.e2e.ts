@@ -124,7 +124,13 @@ describe('operations pages', () => {
       expect((await sandu.get<PlanDetail>(`/api/v1/plans/${encodeURIComponent(id)}`)).status).toBe('accepted');
 
       // A second draft accepted elsewhere meanwhile: the button's accept gets 409, shown clearly.
-      const other = await post<PlanDetail>(sandu, '/api/v1/plans', { timeLimitS: 3 });
+      // POST /plans queues a job (202): follow it to the plan
+      let job = await post<{ id: string; status: string; planId: string | null }>(sandu, '/api/v1/plans', { timeLimitS: 3 });
+      while (job.status === 'queued' || job.status === 'running') {
+        await new Promise((r) => setTimeout(r, 500));
+        job = await sandu.get(`/api/v1/plan-jobs/${job.id}`);
+      }
+      const other = await sandu.get<PlanDetail>(`/api/v1/plans/${job.planId}`);
       await page.goto(`${stack.url}/planning/${encodeURIComponent(other.id)}`);
       await page.getByTestId('plan-accept').waitFor();
       await post(sandu, `/api/v1/plans/${encodeURIComponent(other.id)}/accept`, {});
