@@ -107,3 +107,40 @@ export function useResolveDispute() {
     onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: ['disputes'] }), qc.invalidateQueries({ queryKey: ['statements'] })]),
   });
 }
+
+// Station keepers' commissions (村邮站佣金): per station and month, each parcel listed.
+
+export interface CommissionOverview {
+  month: string;
+  unitFen: number;
+  total: number;
+  quantity: number;
+  amountFen: number;
+  items: { stationId: string; stationCode: string; stationName: string; countyCode: string; quantity: number; amountFen: number }[];
+}
+
+export interface Commission {
+  stationId: string;
+  stationCode: string;
+  stationName: string;
+  month: string;
+  unitFen: number;
+  quantity: number;
+  amountFen: number;
+  parcels: { parcelId: string; waybillNo: string; partnerCode: string; date: string; status: string }[];
+}
+
+export function useCommissionOverview(month: string, county: string | undefined) {
+  return useQuery({
+    queryKey: ['commissions', 'overview', month, county ?? ''],
+    queryFn: ({ signal }) => request<CommissionOverview>(`${API}/settlement/commissions/overview`, { query: { month, ...(county ? { county } : {}) }, signal }),
+  });
+}
+
+export function useCommission(station: string | undefined, month: string) {
+  return useQuery({
+    queryKey: ['commissions', station, month],
+    queryFn: ({ signal }) => request<Commission>(`${API}/settlement/commissions`, { query: { station, month }, signal }),
+    enabled: Boolean(station),
+  });
+}

@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   ApiOutlined,
   AccountBookOutlined,
+  WalletOutlined,
   ExportOutlined,
   GiftOutlined,
   BranchesOutlined,
@@ -116,6 +117,15 @@ export const MODULES: readonly ConsoleModule[] = [
     label: { 'zh-CN': '结算与争议', en: 'Settlement' },
     roles: MANAGERS,
     ...page(() => import('../routes/settlement/SettlementPage.tsx')),
+  },
+  {
+    key: 'commissions',
+    path: 'commissions',
+    group: 'operations',
+    icon: <WalletOutlined />,
+    label: { 'zh-CN': '站点佣金', en: 'Station commissions' },
+    roles: ['admin', 'county_manager', 'station_keeper'],
+    ...page(() => import('../routes/commissions/CommissionsPage.tsx')),
   },
   {
     key: 'divisions',

@@ -662,4 +662,16 @@ export const en: Messages = {
     decision: 'Decision',
     adjustment: 'Adjustment (¥)',
   },
+  commissions: {
+    title: 'Station commissions',
+    station: 'Village station',
+    stations: 'Stations',
+    unit: 'Per parcel',
+    quantity: 'Parcels',
+    amount: 'Commission',
+    arrived: 'Arrived',
+    parcel: 'Parcel',
+    chooseHint: 'Choose a village station in the table above to see every parcel of the month',
+    statuses: { waiting: 'Waiting', picked_up: 'Picked up', returned: 'Returned' },
+  },
 };

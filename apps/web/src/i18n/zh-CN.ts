@@ -661,6 +661,18 @@ export const zhCN = {
     decision: '结论',
     adjustment: '调整金额（元）',
   },
+  commissions: {
+    title: '站点佣金',
+    station: '村邮站',
+    stations: '站点数',
+    unit: '每件佣金',
+    quantity: '件数',
+    amount: '佣金合计',
+    arrived: '到站日期',
+    parcel: '包裹',
+    chooseHint: '在上表中选择一个村邮站，查看当月每一件包裹',
+    statuses: { waiting: '待取', picked_up: '已取件', returned: '已退回' },
+  },
 } as const;
 
 type Widen<T> = T extends string ? string : T extends readonly string[] ? readonly string[] : { [K in keyof T]: Widen<T[K]> };

@@ -156,6 +156,21 @@ describe(`demo month ${DEMO_MONTH} (${process.env.TEST_DB ?? 'pglite'})`, () => 
     expect(c.parcels.every((p) => p.date.startsWith(DEMO_MONTH))).toBe(true);
     expect((await s.api(`/api/v1/settlement/commissions?station=${jijia}&month=${DEMO_MONTH}`, { as: 'duyun' })).status).toBe(200);
     expect((await s.api(`/api/v1/settlement/commissions?station=${jijia}&month=${DEMO_MONTH}`, { as: 'sandu' })).status).toBe(404);
+    // The overview: per station of the caller's scope, the same figures as the station statement.
+    type Overview = { items: Array<{ stationId: string; countyCode: string; quantity: number; amountFen: number }>; quantity: number; amountFen: number };
+    const duyun = await json<Overview>(s.api(`/api/v1/settlement/commissions/overview?month=${DEMO_MONTH}`, { as: 'duyun' }));
+    expect(duyun.items.every((x) => x.countyCode === '522701')).toBe(true);
+    expect(duyun.items.find((x) => x.stationId === jijia)).toMatchObject({ quantity: n, amountFen: c.amountFen });
+    expect(duyun.quantity).toBe(duyun.items.reduce((a, x) => a + x.quantity, 0));
+    const sandu = await json<Overview>(s.api(`/api/v1/settlement/commissions/overview?month=${DEMO_MONTH}`, { as: 'sandu' }));
+    expect(sandu.items.length).toBeGreaterThan(5);
+    expect(sandu.items.every((x) => x.countyCode === '522732')).toBe(true);
+    expect((await s.api(`/api/v1/settlement/commissions/overview?month=${DEMO_MONTH}&county=522701`, { as: 'sandu' })).status).toBe(403);
+    const own = await json<Overview>(s.api(`/api/v1/settlement/commissions/overview?month=${DEMO_MONTH}`, { as: 'jijia' }));
+    expect(own.items.map((x) => x.stationId)).toEqual([jijia]);
+    const all = await json<Overview>(s.api(`/api/v1/settlement/commissions/overview?month=${DEMO_MONTH}`, { as: 'admin' }));
+    expect(all.quantity).toBe(duyun.quantity + sandu.quantity);
+    expect((await s.api(`/api/v1/settlement/commissions/overview?month=${DEMO_MONTH}`, { as: 'zto' })).status).toBe(403);
     // Every county of the demo has stations with a commission that month.
     const perCounty = await sql<{ county_code: string; stations: string | number }>`
       SELECT county_code, count(DISTINCT station_id) AS stations FROM station_parcels

@@ -74,6 +74,14 @@ export async function stationParcels(db: Db, stationId: string, start: Date, end
     .where('s.station_id', '=', stationId).where('s.arrived_at', '>=', start).where('s.arrived_at', '<', end)
     .orderBy('p.waybill_no').execute();
 }
+/** Per station of a county (or all): parcels received in a period, for the commission overview. */
+export async function stationTotals(db: Db, countyPrefix: string | undefined, start: Date, end: Date) {
+  let q = db.selectFrom('station_parcels as s').innerJoin('outlets as o', 'o.id', 's.station_id')
+    .select(['o.id', 'o.code', 'o.name', 'o.county_code', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('s.arrived_at', '>=', start).where('s.arrived_at', '<', end);
+  if (countyPrefix) q = q.where('o.county_code', 'like', `${countyPrefix}%`);
+  return q.groupBy(['o.id', 'o.code', 'o.name', 'o.county_code']).orderBy('o.county_code').orderBy('o.code').execute();
+}
 export async function station(db: Db, id: string) {
   return db.selectFrom('outlets').select(['id', 'code', 'name', 'kind', 'county_code']).where('id', '=', id).executeTakeFirst();
 }

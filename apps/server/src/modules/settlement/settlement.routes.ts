@@ -56,6 +56,10 @@ export default function settlementRoutes(app: App, ctx: AppContext) {
     preValidation: managers,
     schema: { tags: ['settlement'], summary: 'Resolve a dispute (accepted with an adjustment, or rejected)', params: Id, body: Type.Object({ status: Type.Union([Type.Literal('accepted'), Type.Literal('rejected')]), resolution: Type.String({ minLength: 2, maxLength: 500 }), adjustmentFen: Type.Optional(Type.Integer()) }, { additionalProperties: false }), response: { 200: Type.Any(), ...errorResponses(401, 403, 404, 409) } },
   }, async (req) => svc.resolve(principal(req), req.params.id, req.body));
+  app.get('/api/v1/settlement/commissions/overview', {
+    preValidation: roles('admin', 'county_manager', 'station_keeper'),
+    schema: { tags: ['settlement'], summary: 'The month’s commission per station (keeper: the own station; manager: the county’s)', querystring: Type.Object({ month: Month, county: Type.Optional(Type.String({ pattern: '^\\d{6}$' })) }), response: { 200: Type.Any(), ...errorResponses(401, 403, 422) } },
+  }, async (req) => svc.commissionOverview(principal(req), req.query.month, req.query.county));
   app.get('/api/v1/settlement/commissions', {
     preValidation: staffOnly,
     schema: { tags: ['settlement'], summary: 'A station keeper’s monthly commission statement', querystring: Type.Object({ station: Type.String({ maxLength: 40 }), month: Month, format: Format }), response: { 200: Type.Any(), ...errorResponses(401, 403, 404, 422) } },

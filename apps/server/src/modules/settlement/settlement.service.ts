@@ -127,8 +127,24 @@ export class SettlementService {
     const unit = this.opts.stationCommissionFen;
     return {
       stationId: st.id, stationCode: st.code, stationName: st.name, month, unitFen: unit, quantity: rows.length, amountFen: unit * rows.length,
-      parcels: rows.map((r) => ({ waybillNo: r.waybill_no, partnerCode: r.partner_code, date: localDate(new Date(r.arrived_at).toISOString()), status: r.status })),
+      parcels: rows.map((r) => ({ parcelId: r.parcel_id, waybillNo: r.waybill_no, partnerCode: r.partner_code, date: localDate(new Date(r.arrived_at).toISOString()), status: r.status })),
     };
+  }
+
+  /**
+   * The month's commission per station: a keeper gets the own station, a county manager the
+   * county's stations, an administrator every station (or one county's).
+   */
+  async commissionOverview(p: Principal, month: string, county?: string) {
+    if (!MONTH.test(month)) throw invalid('statement.month', 'month is YYYY-MM', [{ path: 'month', message: 'YYYY-MM' }]);
+    if (p.role !== 'station_keeper' && !['admin', 'county_manager'].includes(p.role)) throw forbidden('auth.role', 'commissions are for station keepers, county managers and administrators');
+    if (county && !canReadCounty(p, county)) throw forbidden('scope.county', 'that county is outside your scope');
+    const { start, end } = monthRange(month);
+    const scope = p.role === 'admin' ? county : (county ?? p.countyCode);
+    const rows = (await repo.stationTotals(this.db, scope, start, end)).filter((r) => p.role !== 'station_keeper' || r.id === p.outletId);
+    const unit = this.opts.stationCommissionFen;
+    const items = rows.map((r) => ({ stationId: r.id, stationCode: r.code, stationName: r.name, countyCode: r.county_code, quantity: Number(r.n), amountFen: unit * Number(r.n) }));
+    return { month, unitFen: unit, items, total: items.length, quantity: items.reduce((a, x) => a + x.quantity, 0), amountFen: items.reduce((a, x) => a + x.amountFen, 0) };
   }
 }
 

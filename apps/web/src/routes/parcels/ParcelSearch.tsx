@@ -20,7 +20,7 @@ export function AddressStatusTag({ status }: { status: string | null }) {
   return <Tag color={color}>{i18n.exists(`parcels.addressStatuses.${status}`) ? t(`parcels.addressStatuses.${status}`) : status}</Tag>;
 }
 
-function ParcelCard({ id }: { id: string }) {
+export function ParcelCard({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const parcel = useParcel(id);
   const countyName = useCountyName();
