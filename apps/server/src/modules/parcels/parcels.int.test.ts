@@ -153,6 +153,27 @@ describe(`inbound parcels (${process.env.TEST_DB ?? 'pglite'})`, () => {
       expect((await s.api('/partner/v1/manifests', { method: 'POST', as: 'hejiang', json: { outletCode: HEJIANG, parcels: [parcel(wb())] } })).status).toBe(403);
       expect((await s.api(`/partner/v1/parcels/${waybillNo}`)).status).toBe(401);
     });
+    it('speaks each partner\'s status vocabulary on GET /partner/v1/parcels/{waybillNo}, for the status and every event', async () => {
+      const set = await s.api('/partner/v1/status-mapping', { method: 'PUT', as: 'zto', json: { mapping: { manifested: 'ZT_GOT', at_outlet: 'ZT_AT_POST' } } });
+      expect(set.status).toBe(200);
+      try {
+        const mine = await newParcel();
+        expect((await batch([event(mine.id, 'handed_over', 5)]))[0]).toMatchObject({ result: 'created', status: 'at_outlet' });
+        type PartnerView = { status: string; partnerStatus: string; events: Array<{ type: string; status: string | null; partnerStatus: string | null }> };
+        const v = await json<PartnerView>(s.api(`/partner/v1/parcels/${mine.waybillNo}`, { as: 'zto' }));
+        expect(v).toMatchObject({ status: 'at_outlet', partnerStatus: 'ZT_AT_POST' });
+        expect(v.events.map((e) => [e.type, e.status, e.partnerStatus])).toEqual([['manifest_received', 'manifested', 'ZT_GOT'], ['handed_over', 'at_outlet', 'ZT_AT_POST']]);
+        // Another partner keeps its own (here the default) codes, and cannot see ZTO's waybill.
+        const theirs = await newParcel({}, 'yto');
+        const y = await json<PartnerView>(s.api(`/partner/v1/parcels/${theirs.waybillNo}`, { as: 'yto' }));
+        expect(y).toMatchObject({ status: 'manifested', partnerStatus: 'ACCEPTED' });
+        expect(y.events[0]).toMatchObject({ status: 'manifested', partnerStatus: 'ACCEPTED' });
+        expect((await s.api(`/partner/v1/parcels/${mine.waybillNo}`, { as: 'yto' })).status).toBe(404);
+        expect((await s.api(`/partner/v1/parcels/${theirs.waybillNo}`, { as: 'zto' })).status).toBe(404);
+      } finally {
+        await s.api('/partner/v1/status-mapping', { method: 'PUT', as: 'zto', json: { mapping: {} } });
+      }
+    });
   });
 
   describe('personal data', () => {

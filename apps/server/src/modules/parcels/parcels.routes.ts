@@ -7,6 +7,7 @@ import { manifestRowsToInputs } from '@cuntong/domain/parcels/manifest.ts';
 import { readSheetRows } from '../../adapters/spreadsheet.ts';
 import { principal, roles, staffOnly } from '../../http/auth.ts';
 import type { App, AppContext } from '../../http/context.ts';
+import { WebhooksService } from '../webhooks/webhooks.service.ts';
 import { HandoverService } from './handover.service.ts';
 import * as S from './parcels.schemas.ts';
 import { type EventResult, ParcelsService, requestHash } from './parcels.service.ts';
@@ -36,6 +37,8 @@ function sendEventResult(reply: FastifyReply, r: EventResult) {
 export default function parcelsRoutes(app: App, ctx: AppContext) {
   const svc = new ParcelsService(ctx.db, { region: ctx.config.region, clock: ctx.clock, pii: ctx.pii });
   const handovers = new HandoverService(ctx.db, svc, ctx.clock);
+  // The partner's status vocabulary (the webhooks module owns the mapping).
+  const webhooks = new WebhooksService(ctx.db, { clock: ctx.clock, pii: ctx.pii, allowLoopback: () => process.env.WEBHOOK_ALLOW_LOOPBACK === '1' });
   const trackLimit = Number(process.env.TRACK_RATE_LIMIT ?? 60) || 60;
   const retentionDays = Number(process.env.PII_RETENTION_DAYS ?? 90) || 90;
 
@@ -58,8 +61,12 @@ export default function parcelsRoutes(app: App, ctx: AppContext) {
 
   app.get('/partner/v1/parcels/:waybillNo', {
     preValidation: roles('partner'),
-    schema: { tags: ['partner'], summary: 'One of my parcels with its events (404 for any waybill that is not mine)', params: Type.Object({ waybillNo: Type.String({ maxLength: 64 }) }), response: { 200: Type.Any(), ...errorResponses(401, 403, 404) } },
-  }, async (req) => svc.getForPartner(principal(req), req.params.waybillNo));
+    schema: {
+      tags: ['partner'], summary: 'One of my parcels with its events (404 for any waybill that is not mine)',
+      description: 'status is our code, partnerStatus yours (your status mapping, PUT /partner/v1/status-mapping; defaults where you set none); each event carries the status it led to in both.',
+      params: Type.Object({ waybillNo: Type.String({ maxLength: 64 }) }), response: { 200: Type.Any(), ...errorResponses(401, 403, 404) },
+    },
+  }, async (req) => svc.getForPartner(principal(req), req.params.waybillNo, async (code) => (await webhooks.vocabularyOf([code])).get(code) ?? {}));
 
   app.get('/partner/v1/handovers/:id', {
     preValidation: roles('partner'),

@@ -306,12 +306,28 @@ export class ParcelsService {
     return this.present(parcel, await repo.listEvents(this.db, id));
   }
 
-  /** A partner's own parcel; another partner's waybill is simply not found (no existence leak). */
-  async getForPartner(p: Principal, waybillNo: string) {
+  /**
+   * A partner's own parcel; another partner's waybill is simply not found (no existence leak). The
+   * status, and each event's resulting status, come in our code and in the partner's own code
+   * (its webhook status mapping, `vocabularyOf`), as its webhooks do.
+   */
+  async getForPartner(p: Principal, waybillNo: string, vocabularyOf?: (partnerCode: string) => Promise<Partial<Record<ParcelStatus, string>>>) {
     if (!p.partnerCode) throw forbidden('auth.role', 'partner API only');
     const parcel = await repo.getPartnerParcel(this.db, p.partnerCode, waybillNo);
     if (!parcel) throw notFound('parcel.not_found', `no parcel ${waybillNo}`);
-    return this.present(parcel, await repo.listEvents(this.db, parcel.id));
+    const rows = await repo.listEvents(this.db, parcel.id);
+    const [view, vocab] = await Promise.all([this.present(parcel, rows), vocabularyOf ? vocabularyOf(p.partnerCode) : Promise.resolve({} as Partial<Record<ParcelStatus, string>>)]);
+    const code = (s: string | null) => (s ? (vocab[s as ParcelStatus] ?? s) : null);
+    // The status each counted event led to (voided and void events lead to none).
+    const after = new Map(project(rows.map(toDomainEvent)).history.map((h) => [h.eventId, h.status]));
+    return {
+      ...view,
+      partnerStatus: code(view.status),
+      events: view.events.map((e) => {
+        const status = after.get(e.eventId) ?? null;
+        return { ...e, status, partnerStatus: code(status) };
+      }),
+    };
   }
 
   async listForStaff(p: Principal, q: { county?: string; partner?: string; waybill?: string; status?: string; addressStatus?: string; phone?: string; queue?: boolean; limit: number; offset: number }) {
