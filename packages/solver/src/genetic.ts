@@ -3,6 +3,7 @@ import { Rng } from './rng.ts';
 import { Splitter } from './split.ts';
 import { LocalSearch } from './localsearch.ts';
 import { evaluateRoutes } from './evaluate.ts';
+import { groupRoutesByAngle, subModel } from './decompose.ts';
 
 export interface GaParams {
   mu: number;
@@ -16,6 +17,16 @@ export interface GaParams {
   routeMinimisation: boolean;
   /** Share of the time budget after which vehicle reduction stops. */
   reductionTimeShare: number;
+  /** Route-based decomposition (time-limited runs, homogeneous fleets) from this many clients on. */
+  decomposeMinClients: number;
+  /** Clients per sub-instance. */
+  decomposeSize: number;
+  /** Share of the budget between two decomposition rounds, and share spent in one round. */
+  decomposeEvery: number;
+  decomposeShare: number;
+  /** Population sizes of the sub-instances' searches. */
+  decomposeMu: number;
+  decomposeLambda: number;
 }
 
 export const DEFAULT_PARAMS: GaParams = {
@@ -28,6 +39,12 @@ export const DEFAULT_PARAMS: GaParams = {
   repairProbability: 0.5,
   routeMinimisation: true,
   reductionTimeShare: 0.6,
+  decomposeMinClients: 450,
+  decomposeSize: 200,
+  decomposeEvery: 0.1,
+  decomposeShare: 0.1,
+  decomposeMu: 12,
+  decomposeLambda: 20,
 };
 
 export interface Individual {
@@ -86,6 +103,9 @@ export class Genetic {
   private fleetLimit: number;
   best: Individual | null = null;
   bestInfeasible: Individual | null = null;
+  /** Decomposition rounds run, and rounds in which some group improved. */
+  decompositions = 0;
+  decompositionGains = 0;
 
   constructor(m: Model, seed: number, params: Partial<GaParams> = {}) {
     this.m = m;
@@ -355,6 +375,50 @@ export class Genetic {
     }
   }
 
+  /**
+   * One decomposition round on the best solution: each group of routes (by barycentre angle) is
+   * solved as its own instance, starting from its current routes, within `ms` in all; the groups
+   * that improved replace theirs and the whole is educated and added to the population.
+   */
+  private decompose(budget: GaBudget, ms: number): void {
+    const m = this.m;
+    const best = this.best!;
+    const groups = groupRoutesByAngle(m, best.routes, this.P.decomposeSize, this.rng.int(Math.max(1, best.nRoutes)));
+    if (groups.length < 2) return;
+    this.decompositions++;
+    const end = Math.min(budget.deadline, budget.clock() + ms);
+    const local = new Int32Array(m.nC);
+    const out: Int32Array[] = [];
+    let improved = false;
+    for (let g = 0; g < groups.length; g++) {
+      const grp = groups[g]!;
+      const now = budget.clock();
+      const slice = (end - now) / (groups.length - g);
+      if (slice < 20) {
+        out.push(...grp);
+        continue;
+      }
+      const clients: number[] = [];
+      for (const rt of grp) for (const c of rt) clients.push(c);
+      clients.forEach((c, k) => (local[c] = k));
+      const sub = subModel(m, clients, grp.length + 2);
+      const start: Int32Array[] = Array.from({ length: sub.nSlots }, (_, r) => (r < grp.length ? Int32Array.from(grp[r]!, (c) => local[c]!) : new Int32Array(0)));
+      const before = evaluateRoutes(sub, start);
+      const ga = new Genetic(sub, this.rng.nextU32(), { ...this.P, mu: this.P.decomposeMu, lambda: this.P.decomposeLambda, decomposeMinClients: Infinity, routeMinimisation: false });
+      ga.inject(start);
+      const res = ga.run({ clock: budget.clock, deadline: now + slice, maxIterations: Infinity, targetCost: -Infinity });
+      const b = res.best;
+      if (b && b.cost < before.distance + before.fixed - 1e-9) {
+        for (const rt of b.routes) if (rt.length > 0) out.push(Int32Array.from(rt, (c) => clients[c]!));
+        improved = true;
+      } else out.push(...grp);
+    }
+    if (!improved || out.length > m.nSlots) return;
+    this.decompositionGains++;
+    while (out.length < m.nSlots) out.push(new Int32Array(0));
+    this.handle(out);
+  }
+
   /** Injects given routes (e.g. an elite received from another thread). */
   inject(routes: Int32Array[]): void {
     const ind = this.makeIndividual(routes.map((r) => r.slice()));
@@ -427,6 +491,8 @@ export class Genetic {
       restartWith(limit);
     };
     if (reducing && this.best) startAttempt(this.best.nRoutes - 1);
+    const decomposing = Number.isFinite(budget.deadline) && m.homogeneous && m.nC >= P.decomposeMinClients;
+    let nextDecomposition = budget.clock() + P.decomposeEvery * (budget.deadline - t0);
         while (it < budget.maxIterations && !timeUp() && bestCost > budget.targetCost) {
       it++;
       if (reducing) {
@@ -458,6 +524,11 @@ export class Genetic {
       const child = this.crossoverOX(a, b);
       this.handle(this.splitToRoutes(child));
       noteBest();
+      if (decomposing && !reducing && this.best && budget.clock() >= nextDecomposition) {
+        this.decompose(budget, P.decomposeShare * (budget.deadline - t0));
+        noteBest();
+        nextDecomposition = budget.clock() + P.decomposeEvery * (budget.deadline - t0);
+      }
       if (it % 100 === 0) {
         this.managePenalties();
         this.updateFitness(this.feasiblePop);

@@ -205,43 +205,7 @@ export function compileModel(problem: Problem, granularity = 20): Model {
     totalDemand += demand[c] as number;
   }
 
-  // granular neighbours: closest clients by a proximity measure (with time windows: Vidal 2013)
-  const T0 = times[0]!;
-  const G = Math.min(granularity, nC - 1);
-  const neighbours: Int32Array[] = [];
-  const topD = new Float64Array(Math.max(1, G));
-  const topI = new Int32Array(Math.max(1, G));
-  for (let a = 0; a < nC; a++) {
-    const i = clients[a]!;
-    let cnt = 0;
-    for (let b = 0; b < nC; b++) {
-      if (b === a) continue;
-      const j = clients[b]!;
-      let p = dist[i * N + j] as number;
-      if (hasTime) {
-        const t = T0[i * N + j] as number;
-        const wait = Math.max((early[j] as number) - (t + (service[i] as number) + (late[i] as number)), 0);
-        const tw = Math.max((early[i] as number) + (service[i] as number) + t - (late[j] as number), 0);
-        p += 0.2 * wait + 1.0 * tw;
-        const t2 = T0[j * N + i] as number;
-        const wait2 = Math.max((early[i] as number) - (t2 + (service[j] as number) + (late[j] as number)), 0);
-        const tw2 = Math.max((early[j] as number) + (service[j] as number) + t2 - (late[i] as number), 0);
-        p = Math.min(p, (dist[j * N + i] as number) + 0.2 * wait2 + tw2);
-      }
-      // keep the G smallest (ties: lower index first) by insertion
-      if (cnt < G) cnt++;
-      else if (p >= (topD[G - 1] as number)) continue;
-      let k = cnt - 1;
-      while (k > 0 && (topD[k - 1] as number) > p) {
-        topD[k] = topD[k - 1] as number;
-        topI[k] = topI[k - 1] as number;
-        k--;
-      }
-      topD[k] = p;
-      topI[k] = b;
-    }
-    neighbours.push(topI.slice(0, cnt));
-  }
+  const neighbours = granularNeighbours(clients, N, dist, times[0]!, early, late, service, hasTime, granularity);
 
   let angle: Float64Array | null = null;
   if (problem.coords) {
@@ -284,4 +248,58 @@ export function compileModel(problem: Problem, granularity = 20): Model {
     homogeneous,
     typeCounts,
   };
+}
+
+/**
+ * Granular neighbours of each client (indices into `clients`): the closest clients by distance, with
+ * time windows penalised by waiting (0.2) and time warp (1.0) as in Vidal et al. (2013).
+ */
+export function granularNeighbours(
+  clients: ArrayLike<number>,
+  N: number,
+  dist: Int32Array,
+  T0: Int32Array,
+  early: Float64Array,
+  late: Float64Array,
+  service: Float64Array,
+  hasTime: boolean,
+  granularity: number,
+): Int32Array[] {
+  const nC = clients.length;
+  const G = Math.min(granularity, nC - 1);
+  const neighbours: Int32Array[] = [];
+  const topD = new Float64Array(Math.max(1, G));
+  const topI = new Int32Array(Math.max(1, G));
+  for (let a = 0; a < nC; a++) {
+    const i = clients[a]!;
+    let cnt = 0;
+    for (let b = 0; b < nC; b++) {
+      if (b === a) continue;
+      const j = clients[b]!;
+      let p = dist[i * N + j] as number;
+      if (hasTime) {
+        const t = T0[i * N + j] as number;
+        const wait = Math.max((early[j] as number) - (t + (service[i] as number) + (late[i] as number)), 0);
+        const tw = Math.max((early[i] as number) + (service[i] as number) + t - (late[j] as number), 0);
+        p += 0.2 * wait + 1.0 * tw;
+        const t2 = T0[j * N + i] as number;
+        const wait2 = Math.max((early[i] as number) - (t2 + (service[j] as number) + (late[j] as number)), 0);
+        const tw2 = Math.max((early[j] as number) + (service[j] as number) + t2 - (late[i] as number), 0);
+        p = Math.min(p, (dist[j * N + i] as number) + 0.2 * wait2 + tw2);
+      }
+      // keep the G smallest (ties: lower index first) by insertion
+      if (cnt < G) cnt++;
+      else if (p >= (topD[G - 1] as number)) continue;
+      let k = cnt - 1;
+      while (k > 0 && (topD[k - 1] as number) > p) {
+        topD[k] = topD[k - 1] as number;
+        topI[k] = topI[k - 1] as number;
+        k--;
+      }
+      topD[k] = p;
+      topI[k] = b;
+    }
+    neighbours.push(topI.slice(0, cnt));
+  }
+  return neighbours;
 }

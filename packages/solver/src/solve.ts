@@ -49,6 +49,7 @@ export function solveModel(problem: Problem, m: Model, options: InternalOptions,
     bestAtMs: res.bestAtMs,
     bestAtIteration: res.bestAtIteration,
     threads: 1,
+    ...(ga.decompositions > 0 ? { decompositions: ga.decompositions, decompositionGains: ga.decompositionGains } : {}),
   });
 }
 

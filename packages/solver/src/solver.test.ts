@@ -6,6 +6,8 @@ import { LocalSearch } from './localsearch.ts';
 import { Splitter } from './split.ts';
 import { createShared, islandExchange } from './island.ts';
 import type { Individual } from './genetic.ts';
+import { groupRoutesByAngle, subModel } from './decompose.ts';
+import { evaluateRoutes } from './evaluate.ts';
 
 interface GenOptions {
   n: number;
@@ -84,6 +86,43 @@ describe('solver feasibility on random instances (independent checker)', () => {
       }
     });
   }
+});
+
+describe('route decomposition (large instances under a time limit)', () => {
+  it('a sub-model prices a group of routes exactly as the whole model does', () => {
+    const p = randomProblem({ n: 60, seed: 7 });
+    const m = compileModel(p);
+    const sol = solve(p, { seed: 1, maxIterations: 10 });
+    const routes = sol.routes.map((r) => Int32Array.from(r.visits, (node) => m.clientNode.indexOf(node)));
+    const groups = groupRoutesByAngle(m, routes, 20, 1);
+    expect(groups.length).toBeGreaterThan(1);
+    // every route in exactly one group
+    expect(groups.flat().length).toBe(routes.length);
+    for (const grp of groups) {
+      const clients = grp.flatMap((rt) => Array.from(rt));
+      const sub = subModel(m, clients, grp.length + 2);
+      expect(sub.nC).toBe(clients.length);
+      const local = grp.map((rt) => Int32Array.from(rt, (c) => clients.indexOf(c)));
+      const whole = evaluateRoutes(m, grp);
+      const part = evaluateRoutes(sub, local);
+      expect(part.distance).toBe(whole.distance);
+      expect(part.excessLoad).toBe(0);
+      // neighbours stay inside the group
+      for (const nb of sub.neighbours) for (const v of nb) expect(v).toBeLessThan(sub.nC);
+    }
+  });
+  it('runs rounds on a time-limited solve and returns a complete feasible solution', () => {
+    for (const o of [{ n: 60 }, { n: 50, tw: true }]) {
+      const p = randomProblem({ ...o, seed: 5 });
+      let t = 0;
+      const sol = solve(p, { seed: 2, timeLimitMs: 2000, clock: () => (t += 1), params: { decomposeMinClients: 40, decomposeSize: 20, decomposeEvery: 0.15, decomposeShare: 0.15 } });
+      const chk = checkSolution(p, sol);
+      expect(chk.errors).toEqual([]);
+      expect(sol.feasible).toBe(true);
+      expect(sol.stats.decompositions).toBeGreaterThan(0);
+      expect(sol.distance).toBe(chk.distance);
+    }
+  });
 });
 
 describe('local search bookkeeping', () => {

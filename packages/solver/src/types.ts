@@ -89,6 +89,9 @@ export interface SolveStats {
   bestAtMs: number;
   bestAtIteration: number;
   threads: number;
+  /** Route-decomposition rounds (large instances under a time limit) and rounds that improved. */
+  decompositions?: number;
+  decompositionGains?: number;
 }
 
 export interface Solution {
