@@ -39,9 +39,14 @@ export class PlanJobWorker {
       try {
         await this.service.runJob({ ...job, principal: job.principal as unknown as Principal, params: job.params as unknown as PlanSettings }, (req, onProgress) => this.thread.compute(job.id, req, onProgress));
       } catch (err) {
-        await repo.finishJob(this.db, job.id, { status: 'failed', error: err instanceof Error ? err.message : String(err), at: this.opts.clock() });
-        this.opts.onError?.(err);
+        // stopped mid-plan (the server shuts down): the job goes back to the queue for the next start
+        if (this.stopped) await repo.requeueJob(this.db, job.id);
+        else {
+          await repo.finishJob(this.db, job.id, { status: 'failed', error: err instanceof Error ? err.message : String(err), at: this.opts.clock() });
+          this.opts.onError?.(err);
+        }
       }
+      if (this.stopped) return n;
     }
   }
 

@@ -82,6 +82,23 @@ describe(`plans as jobs and the daily dispatch (${process.env.TEST_DB ?? 'pglite
     expect((await s.api(`/api/v1/plan-jobs/${job.id}`, { as: 'duyun' })).status).toBe(404);
   });
 
+  it('a job left running by a server that died is taken again and finished', async () => {
+    const row = await s.ctx.db.selectFrom('plan_jobs').selectAll().executeTakeFirstOrThrow();
+    await s.ctx.db.insertInto('plan_jobs').values({
+      id: 'pjb_orphan', status: 'running', scope: 'county', county_code: '522732', params: JSON.stringify({ ...(row.params as object), solverIterations: 0 }), principal: JSON.stringify(row.principal),
+      created_by: 'sandu', created_at: new Date(Date.now() - 3600_000), started_at: new Date(Date.now() - 3600_000),
+    }).execute();
+    const t0 = Date.now();
+    let j = await json<Job>(s.api('/api/v1/plan-jobs/pjb_orphan', { as: 'sandu' }));
+    while (j.status !== 'done' && j.status !== 'failed') {
+      expect(Date.now() - t0).toBeLessThan(60_000);
+      await new Promise((res) => setTimeout(res, 200));
+      j = await json<Job>(s.api('/api/v1/plan-jobs/pjb_orphan', { as: 'sandu' }));
+    }
+    expect(j).toMatchObject({ status: 'done', error: null });
+    expect(j.planId).toMatch(/^pln_/);
+  });
+
   it('a committed dispatch needs an accepted plan: 409 problem+json until one is accepted', async () => {
     // an outlet with a bus-served village if the plan has one, else any outlet with routes
     const busRow = plan.frequency.find((f) => f.busDays.length > 0 && plan.days.some((d) => f.busDays.includes(d.day) && d.routes.some((r) => r.depotId === f.depotId && r.stops.length > 0)));
@@ -167,6 +184,10 @@ describe(`plans as jobs and the daily dispatch (${process.env.TEST_DB ?? 'pglite
     expect(((await o.json()) as Problem)).toMatchObject({ code: 'dispatch.over_capacity', errors: [{ path: '/assign/0' }] });
     expect(await statusOf(heavy!.id)).toBe('at_outlet'); // all or nothing
     await s.ctx.db.updateTable('parcels').set({ weight_g: 2000 }).where('id', '=', heavy!.id).execute();
+    // a clerk dispatches only their own outlet; a station keeper does not dispatch
+    const clerk = await s.api(`/api/v1/outlets/${outlet.id}/dispatch/${date}`, { method: 'POST', as: 'hejiang', json: {} });
+    expect([clerk.status, ((await clerk.json()) as Problem).code]).toEqual([403, 'scope.outlet']);
+    expect((await s.api(`/api/v1/outlets/${outlet.id}/dispatch/${date}`, { method: 'POST', as: 'jijia', json: {} })).status).toBe(403);
     const past = await s.api(`/api/v1/outlets/${outlet.id}/dispatch/2020-01-06`, { method: 'POST', as: 'sandu', json: {} });
     expect(past.status).toBe(422);
     expect((await s.ctx.db.selectFrom('dispatches').select('id').where('outlet_id', '=', outlet.id).execute()).length).toBe(1);

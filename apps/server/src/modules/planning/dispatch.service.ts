@@ -204,7 +204,11 @@ export class DispatchService {
       for (const b of res.bags) for (const pid of b.parcelIds) placed.push({ parcelId: pid, runId: null, bag: b, note: `bus ${b.lineCode} ${b.departure}` });
       await this.place(tx, p, d, bags, placed, new Map(fresh.map((x) => [x.id, x.weight_g] as const)), at);
 
+      // a commit of all waiting parcels recomputes the deferred list; one naming some parcels keeps
+      // the earlier entries of the others
+      const looked = new Set(candidates.map((x) => x.id));
       const deferred = [
+        ...(req.parcels ? d.deferred.filter((x) => !looked.has(x.parcelId)) : []),
         ...res.deferred,
         ...unaddressed.map((x) => ({ parcelId: x.id, villageCode: '', nextDay: null, reason: 'no village: resolve the address first' })),
       ];
@@ -313,7 +317,13 @@ export class DispatchService {
       if (bag.status !== 'open') throw conflict('bag.already_sealed', `the bag is ${bag.status}${bag.sealNo ? ` with seal ${bag.sealNo}` : ''}; its seal cannot change`);
       const other = await repo.bagBySeal(tx, sealNo);
       if (other) throw new DomainError('conflict', 'bag.seal_in_use', `seal ${sealNo} was already used on another bag (${other.lineCode} ${other.departure})`, [{ path: '/sealNo', message: 'already used' }]);
-      await repo.updateBag(tx, bagId, { status: 'sealed', seal_no: sealNo, sealed_at: at, sealed_by: p.username });
+      try {
+        await repo.updateBag(tx, bagId, { status: 'sealed', seal_no: sealNo, sealed_at: at, sealed_by: p.username });
+      } catch (err) {
+        // another outlet recorded the same seal at the same moment: the unique index decides
+        if ((err as { code?: string }).code === '23505') throw new DomainError('conflict', 'bag.seal_in_use', `seal ${sealNo} was already used on another bag`, [{ path: '/sealNo', message: 'already used' }]);
+        throw err;
+      }
       await appendAudit(tx, p, { action: 'dispatch.bag_seal', objectType: 'dispatch_bag', objectId: bagId, detail: { sealNo } }, at);
     });
     return this.view(this.db, (await repo.getDispatchById(this.db, d.id))!);

@@ -189,3 +189,6 @@ export async function setJobProgress(db: Db, id: string, progress: number, stage
 export async function finishJob(db: Db, id: string, f: { status: 'done' | 'failed'; planId?: string; error?: string; at: Date }): Promise<void> {
   await db.updateTable('plan_jobs').set({ status: f.status, plan_id: f.planId ?? null, error: f.error ?? null, finished_at: f.at, progress: f.status === 'done' ? 1 : undefined }).where('id', '=', id).execute();
 }
+export async function requeueJob(db: Db, id: string): Promise<void> {
+  await db.updateTable('plan_jobs').set({ status: 'queued', started_at: null, progress: 0, stage: null }).where('id', '=', id).where('status', '=', 'running').execute();
+}

@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Col, Descriptions, Form, Input, Row, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { usePlanDispatch, type PlanDetail, type PlanDispatch } from '../../api/planning.ts';
 
 type Run = PlanDispatch['runs'][number];
@@ -37,6 +38,12 @@ export function DispatchPanel({ plan, outletName, villageName }: { plan: PlanDet
           <Button type="primary" htmlType="submit" loading={dispatch.isFetching} data-testid="dispatch-run">
             {t('planning.preview')}
           </Button>
+        </Form.Item>
+        <Form.Item>
+          {/* the preview writes nothing; committing happens on the day's dispatch page */}
+          <Link to="/planning/dispatch" data-testid="dispatch-open-day">
+            {t('dispatch.open')}
+          </Link>
         </Form.Item>
       </Form>
       {dispatch.isError && <Alert type="error" showIcon style={{ marginTop: 12 }} title={t('common.loadFailed', { message: dispatch.error.message })} />}
