@@ -9,6 +9,7 @@ import { AuthService } from './modules/auth/auth.service.ts';
 import { piiCipherFromEnv } from './adapters/crypto.ts';
 import { WebhookWorker } from './jobs/webhooks.worker.ts';
 import { StationsWorker } from './jobs/stations.worker.ts';
+import { PurgeWorker } from './jobs/purge.worker.ts';
 
 export interface StartOptions extends Partial<Config> {
   /** Directory of the built console; undefined serves the API only. */
@@ -26,6 +27,8 @@ export interface RunningServer {
   webhookWorker: WebhookWorker | null;
   /** Station reminders/returns and SMS sending, when running (same switch as the webhook worker). */
   stationsWorker: StationsWorker | null;
+  /** The personal-data retention purge (PII_RETENTION_DAYS), when running (same switch). */
+  purgeWorker: PurgeWorker | null;
   close(): Promise<void>;
 }
 
@@ -68,6 +71,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   webhookWorker?.start(Number(process.env.WEBHOOK_WORKER_INTERVAL_MS ?? 1000) || 1000);
   const stationsWorker = workerMode === 'off' ? null : new StationsWorker(ctx.db, { clock: ctx.clock, pii: ctx.pii, region: ctx.config.region, onError: (err) => app.log.error({ err }, 'stations worker pass failed') });
   stationsWorker?.start(Number(process.env.STATIONS_WORKER_INTERVAL_MS ?? 5000) || 5000);
+  const purgeWorker = workerMode === 'off' ? null : new PurgeWorker(ctx.db, { clock: ctx.clock, pii: ctx.pii, region: ctx.config.region, onError: (err) => app.log.error({ err }, 'personal-data purge failed') });
+  purgeWorker?.start(Number(process.env.PII_PURGE_INTERVAL_MS ?? 3_600_000) || 3_600_000);
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -78,9 +83,11 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     report,
     webhookWorker,
     stationsWorker,
+    purgeWorker,
     async close() {
       await webhookWorker?.stop();
       await stationsWorker?.stop();
+      await purgeWorker?.stop();
       await app.close();
       await close();
     },

@@ -7,6 +7,7 @@ import { manifestRowsToInputs } from '@cuntong/domain/parcels/manifest.ts';
 import { readSheetRows } from '../../adapters/spreadsheet.ts';
 import { principal, roles, staffOnly } from '../../http/auth.ts';
 import type { App, AppContext } from '../../http/context.ts';
+import { retentionDaysFromEnv } from '../../jobs/purge.worker.ts';
 import { WebhooksService } from '../webhooks/webhooks.service.ts';
 import { HandoverService } from './handover.service.ts';
 import * as S from './parcels.schemas.ts';
@@ -40,7 +41,7 @@ export default function parcelsRoutes(app: App, ctx: AppContext) {
   // The partner's status vocabulary (the webhooks module owns the mapping).
   const webhooks = new WebhooksService(ctx.db, { clock: ctx.clock, pii: ctx.pii, allowLoopback: () => process.env.WEBHOOK_ALLOW_LOOPBACK === '1' });
   const trackLimit = Number(process.env.TRACK_RATE_LIMIT ?? 60) || 60;
-  const retentionDays = Number(process.env.PII_RETENTION_DAYS ?? 90) || 90;
+  const retentionDays = retentionDaysFromEnv();
 
   // ---------------------------------------------------------------- partner API
   app.post('/partner/v1/manifests', {
