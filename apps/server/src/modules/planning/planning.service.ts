@@ -72,8 +72,10 @@ export class PlanningService {
     const id = newId('pjb');
     const who = { id: p.id, username: p.username, displayName: p.displayName, role: p.role, ...(p.countyCode ? { countyCode: p.countyCode } : {}), ...(p.outletId ? { outletId: p.outletId } : {}), via: p.via };
     await repo.insertJob(this.db, { id, scope: countyCode ? 'county' : 'region', countyCode: countyCode ?? null, params: settings, principal: who, createdBy: p.username, createdAt: this.opts.clock() });
+    const job = await this.getJob(p, id);
+    // wake the worker after the answer is read (PGlite serialises queries: the scope load would go first)
     this.opts.onEnqueue?.();
-    return this.getJob(p, id);
+    return job;
   }
 
   async getJob(p: Principal, id: string): Promise<PlanJob> {
