@@ -258,6 +258,10 @@ describe(`plans as jobs and the daily dispatch (${process.env.TEST_DB ?? 'pglite
     expect(text).toContain('QN-0001');
     expect(text).toContain(bag.lineCode);
     expect(text).toContain('班车驾乘人员签字');
+    // the village's stop as the bus line names it
+    const lines = await json<{ items: Array<{ code: string; stops: Array<{ name: string; villageCode?: string }> }> }>(s.api('/api/v1/bus-lines?county=522732&limit=1000', { as: 'sandu' }));
+    const stop = lines.items.find((l) => l.code === bag.lineCode)!.stops.find((st) => st.villageCode === bag.villageCode)!;
+    expect(text).toContain(stop.name);
     expect(text).toContain(`${bag.parcels.length} 件`);
     for (const p of bag.parcels) expect(text).toContain(p.waybillNo);
     expect(text).not.toContain('13812345678');

@@ -498,9 +498,12 @@ export class DispatchService {
     const bags = (await repo.listBags(this.db, d.id)).filter((b) => b.tripId === ref.tripId && b.status !== 'missed');
     if (bags.length === 0) throw notFound('dispatch.trip_not_found', `no bag for bus trip ${ref.tripId} in dispatch ${d.id}`);
     const names = await repo.villageNames(this.db, bags.map((b) => b.villageCode));
+    // the bus crew knows the stops by the line's names (村口, 乡镇客运站 …)
+    const line = (await net.listBusLines(this.db, { countyCode: d.countyCode, limit: ALL, offset: 0 })).items.find((l) => l.trips.some((t) => t.id === ref.tripId));
+    const stopName = (v: string) => line?.stops.find((st) => st.villageCode === v)?.name;
     return {
-      kind, outlet: outlet.name, date: d.date, dispatchId: d.id, trip: { id: ref.tripId!, lineCode: bags[0]!.lineCode, departure: bags[0]!.departure },
-      bags: bags.map((b) => ({ sealNo: b.sealNo, villageCode: b.villageCode, villageName: names.get(b.villageCode) ?? b.villageCode, arrival: b.arrival, parcels: items.filter((i) => i.bagId === b.id).map(row) })),
+      kind, outlet: outlet.name, date: d.date, dispatchId: d.id, trip: { id: ref.tripId!, lineCode: bags[0]!.lineCode, lineName: line?.name ?? '', departure: bags[0]!.departure },
+      bags: bags.map((b) => ({ sealNo: b.sealNo, villageCode: b.villageCode, villageName: names.get(b.villageCode) ?? b.villageCode, stopName: stopName(b.villageCode) ?? '', arrival: b.arrival, parcels: items.filter((i) => i.bagId === b.id).map(row) })),
     };
   }
 }

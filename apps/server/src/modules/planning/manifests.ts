@@ -18,8 +18,8 @@ export interface RunManifest {
 }
 export interface TripManifest {
   outlet: string; date: string; dispatchId: string;
-  trip: { id: string; lineCode: string; departure: string };
-  bags: Array<{ sealNo: string | null; villageCode: string; villageName: string; arrival: string; parcels: ManifestParcelRow[] }>;
+  trip: { id: string; lineCode: string; lineName: string; departure: string };
+  bags: Array<{ sealNo: string | null; villageCode: string; villageName: string; stopName: string; arrival: string; parcels: ManifestParcelRow[] }>;
 }
 
 const W = 210;
@@ -175,18 +175,18 @@ const BAG_PARCEL_COLS: Col[] = [
 export function renderTripManifest(m: TripManifest): Buffer {
   const all = m.bags.flatMap((b) => b.parcels);
   const f = new Flow(`交邮合作 · 班车带货交接单`, [
-    `线路：${m.trip.lineCode}    发车：${m.trip.departure}    日期：${m.date}    始发营业部：${m.outlet}`,
+    `线路：${m.trip.lineCode}${m.trip.lineName ? ` ${m.trip.lineName}` : ''}    发车：${m.trip.departure}    日期：${m.date}    始发营业部：${m.outlet}`,
     `班次：${m.trip.id}    派发：${m.dispatchId}    共 ${m.bags.length} 袋 ${all.length} 件`,
   ], `班车交接单 ${m.trip.lineCode} ${m.trip.departure}`);
   f.space(1.5);
   f.header(BAG_COLS);
   for (const b of m.bags) {
-    f.row(BAG_COLS, [b.sealNo ?? '（未施封）', `${b.villageName}（${b.villageCode}）`, b.arrival, String(b.parcels.length), kg(b.parcels.reduce((a, p) => a + p.weightG, 0)), ''], false, 5);
+    f.row(BAG_COLS, [b.sealNo ?? '（未施封）', `${b.villageName}（${b.stopName || b.villageCode}）`, b.arrival, String(b.parcels.length), kg(b.parcels.reduce((a, p) => a + p.weightG, 0)), ''], false, 5);
   }
   f.text(`合计：${m.bags.length} 袋  ${all.length} 件  ${kg(all.reduce((a, p) => a + p.weightG, 0))}`, 10, true);
   for (const b of m.bags) {
     f.space(2);
-    f.band(`封签 ${b.sealNo ?? '（未施封）'} → ${b.villageName}  预计 ${b.arrival}`, `${b.parcels.length} 件`);
+    f.band(`封签 ${b.sealNo ?? '（未施封）'} → ${b.villageName}${b.stopName ? ` · ${b.stopName}` : ''}  预计 ${b.arrival}`, `${b.parcels.length} 件`);
     f.header(BAG_PARCEL_COLS);
     b.parcels.forEach((p, i) => f.row(BAG_PARCEL_COLS, [String(i + 1), p.waybillNo, safeName(p.name), safePhone(p.phone), String(p.pieces), kg(p.weightG), p.codFen ? yuan(p.codFen) : '—']));
   }
