@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { type TestServer, testServer } from '../../../test/harness.ts';
+import { markPublished, takeOutbox } from '../webhooks/webhooks.repository.ts';
 import { WebhooksService } from '../webhooks/webhooks.service.ts';
 
 const HEJIANG = 'AG522732111-01'; // 合江代办所, 三都县
@@ -148,6 +149,79 @@ describe(`partner API (${process.env.TEST_DB ?? 'pglite'})`, () => {
     const ids = (await sql<{ message_id: string; id: string | number }>`SELECT message_id, id FROM outbox WHERE message_id IN ('msg_pga', 'msg_pgb')`.execute(s.ctx.db)).rows;
     const idOf = (m: string) => Number(ids.find((r) => r.message_id === m)!.id);
     expect(idOf('msg_pga')).toBeLessThan(idOf('msg_pgb'));
+  });
+
+  it.runIf(process.env.TEST_DB === 'postgres')('relays run one at a time: a second relay waits until the first has committed its feed numbers', async () => {
+    await relay();
+    const start = (await readFeed('zto', 0)).nextCursor;
+    await changeRow(null, 'ZTRELAY00001', 'relay_a').execute(s.ctx.db);
+    await changeRow(null, 'ZTRELAY00002', 'relay_b').execute(s.ctx.db);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let numbered!: () => void;
+    const first = new Promise<void>((r) => (numbered = r));
+    // Relay 1 numbers the first row and is slow to commit.
+    const slow = s.ctx.db.transaction().execute(async (tx) => {
+      const rows = await takeOutbox(tx, 1);
+      await markPublished(tx, rows.map((r) => r.id), new Date());
+      numbered();
+      await gate;
+    });
+    await first;
+    // Relay 2 meanwhile: without the relay lock it would take the second row (SKIP LOCKED),
+    // number it higher and commit first, and a reader would page past the first row's number.
+    const other = new WebhooksService(s.ctx.db, { clock: () => new Date(), pii: s.ctx.pii, allowLoopback: () => false }).relay();
+    await new Promise((r) => setTimeout(r, 300));
+    const during = await readFeed('zto', start);
+    expect(during.items.map((i) => i.waybillNo)).toEqual([]);
+    release();
+    await slow;
+    await other;
+    const after = await readFeed('zto', during.nextCursor);
+    expect(after.items.map((i) => i.waybillNo)).toEqual(['ZTRELAY00001', 'ZTRELAY00002']);
+  });
+
+  it('stress: writers holding transactions open, two relays and a reader at once: the reader gets every change exactly once', async () => {
+    await relay();
+    let cursor = (await readFeed('zto', 0)).nextCursor;
+    const svc = () => new WebhooksService(s.ctx.db, { clock: () => new Date(), pii: s.ctx.pii, allowLoopback: () => false });
+    const written: string[] = [];
+    const seen: string[] = [];
+    let writing = true;
+    const writer = async (k: number) => {
+      for (let i = 0; i < 15; i++) {
+        const w = `ZTSTRESS${k}${String(i).padStart(4, '0')}`;
+        // Hold the transaction open a little after the insert, so commits come out of id order.
+        await s.ctx.db.transaction().execute(async (tx) => {
+          await changeRow(null, w, `stress${k}_${i}`).execute(tx);
+          await sql`SELECT pg_sleep(${((k * 7 + i * 3) % 5) / 1000})`.execute(tx);
+        });
+        written.push(w);
+      }
+    };
+    const relayLoop = async () => {
+      while (writing) await svc().relay(7);
+    };
+    const reader = async () => {
+      while (writing) {
+        const page = await readFeed('zto', cursor, 5);
+        seen.push(...page.items.map((i) => i.waybillNo).filter((w) => w.startsWith('ZTSTRESS')));
+        cursor = page.nextCursor;
+      }
+    };
+    const loops = [relayLoop(), relayLoop(), reader()];
+    await Promise.all([writer(1), writer(2), writer(3), writer(4)]);
+    writing = false;
+    await Promise.all(loops);
+    await relay();
+    for (;;) {
+      const page = await readFeed('zto', cursor);
+      if (page.items.length === 0) break;
+      seen.push(...page.items.map((i) => i.waybillNo).filter((w) => w.startsWith('ZTSTRESS')));
+      cursor = page.nextCursor;
+    }
+    expect(written.length).toBe(60);
+    expect([...seen].sort()).toEqual([...written].sort());
   });
 
   it('lists the caller’s handover reconciliations only, with the detail behind each', async () => {
