@@ -54,11 +54,25 @@ class Flow {
     this.meta.forEach((line, i) => this.c.text(line, M, M + 15 + i * 5.5, { sizePt: 9 }));
     this.y = M + 15 + this.meta.length * 5.5;
   }
-  ensure(h: number) {
-    if (this.y + h > BOTTOM) this.newPage();
+  /** What a table continued on a new page repeats at its top: its band (marked 续) and header. */
+  private cont: { band: string; cols: Col[] } | null = null;
+  ensure(h: number): boolean {
+    if (this.y + h <= BOTTOM) return false;
+    this.newPage();
+    return true;
+  }
+  /** Starts a table: rows added after this repeat the band and header on a new page. */
+  table(band: string, cols: Col[], right = '') {
+    this.cont = null;
+    this.band(band, right);
+    this.header(cols);
+    this.cont = { band, cols };
+  }
+  endTable() {
+    this.cont = null;
   }
   band(text: string, right = '') {
-    this.ensure(ROW * 2);
+    this.ensure(ROW * 3);
     this.c.fillRect(M, this.y, W - 2 * M, ROW, 0.88);
     this.c.text(text, M + 1.5, this.y + 4.6, { sizePt: 9.5, bold: true });
     if (right) this.c.text(right, W - M - 1.5, this.y + 4.6, { sizePt: 9, align: 'right' });
@@ -69,7 +83,11 @@ class Flow {
     this.row(cols, cols.map((c) => c.title), true);
   }
   row(cols: Col[], cells: string[], bold = false, boxAt?: number) {
-    this.ensure(ROW);
+    if (this.ensure(ROW) && this.cont && !bold) {
+      const c = this.cont;
+      this.band(`${c.band}（续）`);
+      this.row(c.cols, c.cols.map((x) => x.title), true);
+    }
     let x = M;
     cols.forEach((col, i) => {
       const s = this.clip(cells[i] ?? '', col.width - 3, 8.5);
@@ -141,13 +159,18 @@ export function renderRunManifest(m: RunManifest): Buffer {
   m.stops.forEach((s, k) => {
     const stopCod = s.parcels.reduce((a, p) => a + p.codFen, 0);
     f.space(1.5);
-    f.band(`第 ${k + 1} 站  ${s.villageName}（${s.villageCode}）  预计 ${s.arrival}`, `${s.parcels.length} 票${stopCod ? `  代收 ${yuan(stopCod)}` : ''}`);
-    if (s.parcels.length === 0) { f.text('本站无邮件', 8.5); return; }
-    f.header(PARCEL_COLS);
+    const band = `第 ${k + 1} 站  ${s.villageName}（${s.villageCode}）  预计 ${s.arrival}`;
+    if (s.parcels.length === 0) {
+      f.band(band, '0 票');
+      f.text('本站无邮件', 8.5);
+      return;
+    }
+    f.table(band, PARCEL_COLS, `${s.parcels.length} 票${stopCod ? `  代收 ${yuan(stopCod)}` : ''}`);
     for (const p of s.parcels) {
       n++;
       f.row(PARCEL_COLS, [String(n), p.waybillNo, safeName(p.name), safePhone(p.phone), String(p.pieces), kg(p.weightG), p.codFen ? yuan(p.codFen) : '—', ''], false, 7);
     }
+    f.endTable();
   });
   f.space(2);
   f.text(`合计：${all.length} 票  ${all.reduce((a, p) => a + p.pieces, 0)} 件  ${kg(weight)}  代收货款 ${yuan(cod)}`, 10, true);
@@ -179,16 +202,17 @@ export function renderTripManifest(m: TripManifest): Buffer {
     `班次：${m.trip.id}    派发：${m.dispatchId}    共 ${m.bags.length} 袋 ${all.length} 件`,
   ], `班车交接单 ${m.trip.lineCode} ${m.trip.departure}`);
   f.space(1.5);
-  f.header(BAG_COLS);
+  f.table('袋清单', BAG_COLS);
   for (const b of m.bags) {
     f.row(BAG_COLS, [b.sealNo ?? '（未施封）', `${b.villageName}（${b.stopName || b.villageCode}）`, b.arrival, String(b.parcels.length), kg(b.parcels.reduce((a, p) => a + p.weightG, 0)), ''], false, 5);
   }
+  f.endTable();
   f.text(`合计：${m.bags.length} 袋  ${all.length} 件  ${kg(all.reduce((a, p) => a + p.weightG, 0))}`, 10, true);
   for (const b of m.bags) {
     f.space(2);
-    f.band(`封签 ${b.sealNo ?? '（未施封）'} → ${b.villageName}${b.stopName ? ` · ${b.stopName}` : ''}  预计 ${b.arrival}`, `${b.parcels.length} 件`);
-    f.header(BAG_PARCEL_COLS);
+    f.table(`封签 ${b.sealNo ?? '（未施封）'} → ${b.villageName}${b.stopName ? ` · ${b.stopName}` : ''}  预计 ${b.arrival}`, BAG_PARCEL_COLS, `${b.parcels.length} 件`);
     b.parcels.forEach((p, i) => f.row(BAG_PARCEL_COLS, [String(i + 1), p.waybillNo, safeName(p.name), safePhone(p.phone), String(p.pieces), kg(p.weightG), p.codFen ? yuan(p.codFen) : '—']));
+    f.endTable();
   }
   return f.finish(['交件人签字（营业部）：', '班车驾乘人员签字（接袋，封签完好）：', '接收站签字（袋数、封签核对）：']);
 }
