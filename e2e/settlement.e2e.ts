@@ -173,6 +173,19 @@ describe('settlement console', () => {
     expect(seen.length).toBeGreaterThan(1000); // the demo month's ZTO changes come first
   });
 
+  test('the agreements tab shows the settlement terms (return rate and deductions) as the API gives them', async () => {
+    const admin = await Api.login(stack.url, 'admin');
+    const a = (await admin.get<{ items: Array<{ partnerCode: string; returnRateFen: number; lossDeductionFen: number }> }>('/api/v1/agreements?partner=ZTO&county=522701')).items[0]!;
+    await withSession(admin.token, async ({ page }) => {
+      await page.goto(`${stack.url}/partners`);
+      const table = page.locator('.ant-table').first();
+      await expect.poll(() => table.innerText()).toContain('Loss deduction');
+      const header = await table.locator('thead').innerText();
+      for (const h of ['Return rate', 'Loss deduction', 'Damage deduction', 'Late deduction']) expect(header).toContain(h);
+      expect(await table.locator('tbody').innerText()).toContain(`¥${(a.lossDeductionFen / 100).toFixed(2)}`);
+    }, 'en');
+  });
+
   test('the issue-5 pages render in English without untranslated keys (stations, settlement, commissions, webhooks)', async () => {
     const admin = await Api.login(stack.url, 'admin');
     await withSession(admin.token, async ({ page }) => {
