@@ -24,7 +24,7 @@ export default function DayDispatch() {
   const { t } = useTranslation();
   const user = useUser();
   const clerkOutlet = user.role === 'outlet_clerk' ? user.outletId : undefined;
-  const outlets = useList<Outlet>('outlets', { ...(user.countyCode ? { county: user.countyCode } : {}), limit: 1000 }, !clerkOutlet);
+  const outlets = useList<Outlet>('outlets', { ...(user.countyCode ? { county: user.countyCode } : {}), limit: 1000 });
   const [outletId, setOutletId] = useState<string | undefined>(clerkOutlet);
   const [date, setDate] = useState<string>(branchToday());
   const dispatch = useDayDispatch(outletId, /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : undefined);
@@ -142,7 +142,7 @@ export default function DayDispatch() {
         <Form layout="inline" data-testid="day-dispatch-form">
           <Form.Item label={t('planning.depot')}>
             {clerkOutlet ? (
-              <Typography.Text>{clerkOutlet}</Typography.Text>
+              <Typography.Text>{outlets.data?.items.find((o) => o.id === clerkOutlet)?.name ?? clerkOutlet}</Typography.Text>
             ) : (
               <Select
                 style={{ width: 260 }}
