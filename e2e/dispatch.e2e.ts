@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { pdfText } from '../packages/labels/src/test-support/raster.ts';
-import { Api, ARTIFACTS, launchBrowser, type Session, startStack, type Stack, withSession as runSession } from './support/harness.ts';
+import { Api, ARTIFACTS, launchBrowser, openMenu, type Session, startStack, type Stack, withSession as runSession } from './support/harness.ts';
 
-// The daily dispatch page (planning → 每日派件) against the real server on a fresh demo database:
+// The daily dispatch page (menu 每日派件) against the real server on a fresh demo database:
 // a morning's parcels at an outlet are dispatched from the accepted plan, the run manifest is
 // downloaded and read back, and a bus bag is sealed, handed over and received with its scans.
 
@@ -92,8 +92,8 @@ describe('daily dispatch page', () => {
 
     await runSession(browser, stack.url, sandu.token, async (s) => {
       const { page } = s;
-      await page.goto(`${stack.url}/planning`);
-      await page.getByTestId('open-day-dispatch').click();
+      await page.goto(`${stack.url}/dashboard`);
+      await openMenu(page, '每日派件');
       await page.getByTestId('day-dispatch-form').waitFor();
       await pickOption(page, 'dispatch-outlet', outlet.name);
       await page.getByTestId('dispatch-date').fill(date);

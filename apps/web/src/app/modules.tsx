@@ -13,6 +13,7 @@ import {
   InboxOutlined,
   NodeIndexOutlined,
   ShopOutlined,
+  SendOutlined,
   SolutionOutlined,
   TeamOutlined,
   TruckOutlined,
@@ -99,6 +100,15 @@ export const MODULES: readonly ConsoleModule[] = [
     label: { 'zh-CN': '周计划', en: 'Weekly plans' },
     roles: MANAGERS,
     ...page(() => import('../routes/planning/PlanningPage.tsx')),
+  },
+  {
+    key: 'dispatch',
+    path: 'dispatch',
+    group: 'operations',
+    icon: <SendOutlined />,
+    label: { 'zh-CN': '每日派件', en: 'Daily dispatch' },
+    roles: OFFICE,
+    ...page(() => import('../routes/planning/DayDispatch.tsx')),
   },
   {
     key: 'outbound',

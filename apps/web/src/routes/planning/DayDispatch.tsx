@@ -136,7 +136,12 @@ export default function DayDispatch() {
         {t('dispatch.title')}
       </Typography.Title>
       <Typography.Paragraph type="secondary">
-        <Link to="/planning">{t('planning.back')}</Link> · {t('dispatch.hint')}
+        {user.role !== 'outlet_clerk' && (
+          <>
+            <Link to="/planning">{t('planning.back')}</Link> ·{' '}
+          </>
+        )}
+        {t('dispatch.hint')}
       </Typography.Paragraph>
       <Card size="small" style={{ marginBottom: 12 }}>
         <Form layout="inline" data-testid="day-dispatch-form">

@@ -41,7 +41,7 @@ export function DispatchPanel({ plan, outletName, villageName }: { plan: PlanDet
         </Form.Item>
         <Form.Item>
           {/* the preview writes nothing; committing happens on the day's dispatch page */}
-          <Link to="/planning/dispatch" data-testid="dispatch-open-day">
+          <Link to="/dispatch" data-testid="dispatch-open-day">
             {t('dispatch.open')}
           </Link>
         </Form.Item>

@@ -9,7 +9,6 @@ import { useCountyScope } from '../../app/auth.tsx';
 import { CountySelect, useCountyName } from '../../components/CountySelect.tsx';
 import { Fen, formatKm } from '../../components/format.tsx';
 import { usePlanJob, useQueuePlan } from './api.ts';
-import DayDispatch from './DayDispatch.tsx';
 import PlanDetail from './PlanDetail.tsx';
 
 export function PlanStatusTag({ status }: { status: string }) {
@@ -135,7 +134,7 @@ function PlanList() {
         {t('planning.title')}
       </Typography.Title>
       <Typography.Paragraph>
-        <Link to="/planning/dispatch" data-testid="open-day-dispatch">
+        <Link to="/dispatch" data-testid="open-day-dispatch">
           <SendOutlined /> {t('dispatch.open')}
         </Link>
       </Typography.Paragraph>
@@ -181,7 +180,6 @@ export default function PlanningPage() {
   return (
     <Routes>
       <Route index element={<PlanList />} />
-      <Route path="dispatch" element={<DayDispatch />} />
       <Route path=":id" element={<PlanDetail />} />
     </Routes>
   );
