@@ -67,7 +67,11 @@ export class PlanJobWorker {
         if (this.again) {
           this.again = false;
           this.kick();
-        } else this.timer = setTimeout(() => this.kick(), this.opts.intervalMs ?? 5000);
+        } else {
+          // the poll never keeps a process alive by itself (tools that build the app and exit)
+          this.timer = setTimeout(() => this.kick(), this.opts.intervalMs ?? 5000);
+          this.timer.unref();
+        }
       });
   }
 
