@@ -146,6 +146,22 @@ describe(`demo month ${DEMO_MONTH} (${process.env.TEST_DB ?? 'pglite'})`, () => 
     expect([...kinds].sort()).toEqual(['deduction_damage', 'deduction_late', 'deduction_loss', 'door', 'remote_surcharge', 'return', 'station']);
   });
 
+  it('issues ZTO’s statements of the month through the settlement service, with one open dispute by ZTO', async () => {
+    expect(seeded.issued).toHaveLength(2);
+    const listed = await json<{ items: Array<{ id: string; month: string; partnerCode: string }> }>(s.api(`/api/v1/settlement/statements?month=${DEMO_MONTH}`, { as: 'admin' }));
+    expect(listed.items.map((i) => i.id).sort()).toEqual([...seeded.issued].sort());
+    // The issued snapshot is the statement computed now (nothing changed since).
+    for (const id of seeded.issued) {
+      const issued = await json<Statement & { countyCode: string }>(s.api(`/api/v1/settlement/statements/${id}`, { as: 'admin' }));
+      const now = await json<Statement>(s.api(`/api/v1/settlement/statement?partner=ZTO&county=${issued.countyCode}&month=${DEMO_MONTH}`, { as: 'admin' }));
+      expect(issued.contentHash).toBe(now.contentHash);
+    }
+    const disputes = await json<{ items: Array<{ id: string; status: string; waybillNos: string[] }> }>(s.api('/partner/v1/disputes', { as: 'zto' }));
+    expect(disputes.items.map((d) => [d.id, d.status])).toEqual([[seeded.disputes[0], 'open']]);
+    expect(disputes.items[0]!.waybillNos.length).toBeGreaterThan(0);
+    expect((await json<{ items: unknown[] }>(s.api('/partner/v1/disputes', { as: 'yto' }))).items).toEqual([]);
+  });
+
   it('gives station commission statements: the keeper sees the own station, managers their county', async () => {
     const jijia = (await s.ctx.db.selectFrom('users').select('outlet_id').where('username', '=', 'jijia').executeTakeFirstOrThrow()).outlet_id!;
     const c = await json<{ quantity: number; unitFen: number; amountFen: number; parcels: Array<{ waybillNo: string; date: string }> }>(s.api(`/api/v1/settlement/commissions?station=${jijia}&month=${DEMO_MONTH}`, { as: 'jijia' }));

@@ -5,8 +5,10 @@ import { type DeliveryProof, type EventType, type ParcelEvent, type ParcelStatus
 import { DEFAULT_HOLD } from '@cuntong/domain/stations/pickup.ts';
 import type { PiiCipher } from '../../adapters/crypto.ts';
 import type { DB } from '../../db/schema.ts';
+import type { Principal } from '@cuntong/domain/access.ts';
 import { canonicalJson } from '../audit/audit.repository.ts';
 import * as repo from './demo-month.repository.ts';
+import { SettlementService } from './settlement.service.ts';
 
 /**
  * The demo month: a fixed, deterministic month (October 2026, local time) of inbound parcels of four
@@ -207,7 +209,7 @@ export function replayHistory(p: { id: string; service: 'door' | 'station'; even
   return { projection: current, changes, statusAt };
 }
 
-export interface DemoMonthResult { seeded: boolean; parcels: number; events: number; ms: number }
+export interface DemoMonthResult { seeded: boolean; parcels: number; events: number; ms: number; issued: string[]; disputes: string[] }
 
 /**
  * Writes the demo month once (a database that already has it is left alone). Call after the demo
@@ -215,7 +217,7 @@ export interface DemoMonthResult { seeded: boolean; parcels: number; events: num
  */
 export async function seedDemoMonth(db: Kysely<DB>, pii: PiiCipher): Promise<DemoMonthResult> {
   const t0 = Date.now();
-  if (await repo.hasDemoMonth(db, DEMO_MONTH_PARTNERS[0], waybill(DEMO_MONTH_PARTNERS[0], DEMO_MONTH_COUNTIES[0], 0))) return { seeded: false, parcels: 0, events: 0, ms: Date.now() - t0 };
+  if (await repo.hasDemoMonth(db, DEMO_MONTH_PARTNERS[0], waybill(DEMO_MONTH_PARTNERS[0], DEMO_MONTH_COUNTIES[0], 0))) return { seeded: false, parcels: 0, events: 0, ms: Date.now() - t0, issued: [], disputes: [] };
   const villages = await repo.demoVillages(db, [...DEMO_MONTH_COUNTIES], VILLAGES_PER_COUNTY, JIJIA);
   const plan = planDemoMonth(villages);
   const rows = buildRows(plan, pii);
@@ -223,7 +225,26 @@ export async function seedDemoMonth(db: Kysely<DB>, pii: PiiCipher): Promise<Dem
     await repo.demoTerms(tx, villages.filter((v) => v.remote).map((v) => v.code));
     await repo.insertAll(tx, rows);
   });
-  return { seeded: true, parcels: plan.length, events: rows.events.length, ms: Date.now() - t0 };
+  const { issued, disputes } = await issueAndDispute(db);
+  return { seeded: true, parcels: plan.length, events: rows.events.length, ms: Date.now() - t0, issued, disputes };
+}
+
+/**
+ * Through the settlement service itself: ZTO's two statements of the month issued on 2 November
+ * (as the prefecture administrator) and one line disputed by ZTO on 5 November, left open, so the
+ * console's issued-statements and disputes tabs have something to work on.
+ */
+async function issueAndDispute(db: Kysely<DB>): Promise<{ issued: string[]; disputes: string[] }> {
+  const admin: Principal = { id: 'usr_admin', username: 'admin', displayName: '州局管理员', role: 'admin', via: 'session' };
+  const zto: Principal = { id: 'usr_zto', username: 'zto', displayName: '中通快递对接', role: 'partner', partnerCode: 'ZTO', via: 'session' };
+  const issuing = new SettlementService(db, { clock: () => new Date('2026-11-02T02:00:00Z'), stationCommissionFen: 50 });
+  const issued: string[] = [];
+  for (const county of DEMO_MONTH_COUNTIES) issued.push((await issuing.issue(admin, 'ZTO', county, DEMO_MONTH)).id);
+  const disputing = new SettlementService(db, { clock: () => new Date('2026-11-05T03:30:00Z'), stationCommissionFen: 50 });
+  const st = await disputing.getIssued(zto, issued[0]!);
+  const late = st.lines.find((l) => l.kind === 'deduction_late') ?? st.lines[0]!;
+  const d = await disputing.dispute(zto, st.id, { lineId: late.id, reason: '部分件因山区道路塌方延误，属不可抗力，申请免除超时扣款', waybillNos: late.parcels.slice(0, 2).map((p) => p.waybillNo) });
+  return { issued, disputes: [d.id] };
 }
 
 /** Rows for every table the event path writes, from the plan. */
