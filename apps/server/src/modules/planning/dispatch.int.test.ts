@@ -281,23 +281,41 @@ describe(`plans as jobs and the daily dispatch (${process.env.TEST_DB ?? 'pglite
     if (other) expect((await s.api(`/api/v1/dispatch-bags/${other.id}/seal`, { method: 'POST', as: 'sandu', json: { sealNo: 'QN-0001' } })).status).toBe(409);
   });
 
-  it('a missed bus: the bag’s parcels go to the next trip or a carrier run, or wait, and the dispatch says why', async () => {
-    // a later day of the same week with the bus village served by bus: a fresh dispatch
+  it('a missed or full bus: the bag’s parcels go to the line’s next trip, else a carrier run or the next service day, and the dispatch says why', async () => {
+    // a later day with the bus village served by bus: a fresh dispatch
     const busDays = plan.frequency.find((f) => f.villageCode === busVillage)!.busDays;
     const date2 = nextDate(busDays.find((x) => x !== day) ?? day, 1);
     const [p1] = await parcelsAt(outlet.code, [busVillage!], 'M');
     const d2 = await json<Dispatch>(s.api(`/api/v1/outlets/${outlet.id}/dispatch/${date2}`, { method: 'POST', as: 'sandu', json: { parcels: [p1!.id] } }));
     const bag = d2.bags.find((b) => b.parcels.some((p) => p.id === p1!.id))!;
     expect(bag).toBeDefined();
-    const m = await json<Dispatch>(s.api(`/api/v1/dispatch-bags/${bag.id}/missed`, { method: 'POST', as: 'sandu', json: { reason: 'full', note: '班车满载' } }));
-    expect(m.bags.find((b) => b.id === bag.id)).toMatchObject({ status: 'missed', missedReason: `bus ${bag.lineCode} ${bag.departure} was full: 班车满载`, parcels: [] });
-    const note = m.notes.find((n) => n.includes(p1!.id))!;
-    expect(note).toContain(`bus ${bag.lineCode} ${bag.departure} was full`);
-    const onRun = m.runs.some((x) => x.stops.some((st) => st.parcels.some((p) => p.id === p1!.id)));
-    const onBag = m.bags.some((b) => b.id !== bag.id && b.parcels.some((p) => p.id === p1!.id));
-    const waits = m.deferred.some((x) => x.parcelId === p1!.id);
-    expect([onRun, onBag, waits].filter(Boolean)).toHaveLength(1);
-    if (!waits) expect(await eventsOf(p1!.id)).toEqual(['manifest_received', 'handed_over', 'sorted', 'sorted']);
+    // the line gets an evening trip that stops at the village too
+    const lines = await json<{ items: Array<{ id: string; trips: Array<{ id: string }> }> }>(s.api('/api/v1/bus-lines?county=522732&limit=1000', { as: 'sandu' }));
+    const line = lines.items.find((l) => l.trips.some((t) => t.id === bag.tripId))!;
+    await s.ctx.db.insertInto('bus_trips').values({ id: 'trp_dispatch_late', line_id: line.id, departure: '23:30', days: [1, 2, 3, 4, 5, 6, 7], capacity_parcels: 10, fee_per_parcel_fen: 100 }).execute();
+
+    const full = await json<Dispatch>(s.api(`/api/v1/dispatch-bags/${bag.id}/missed`, { method: 'POST', as: 'sandu', json: { reason: 'full', note: '班车满载' } }));
+    expect(full.bags.find((b) => b.id === bag.id)).toMatchObject({ status: 'missed', missedReason: `bus ${bag.lineCode} ${bag.departure} was full: 班车满载`, parcels: [] });
+    const later = full.bags.find((b) => b.tripId === 'trp_dispatch_late')!;
+    expect(later).toMatchObject({ villageCode: busVillage, departure: '23:30', status: 'open' });
+    expect(later.parcels.map((p) => p.id)).toEqual([p1!.id]);
+    expect(full.notes).toContainEqual(expect.stringContaining(`${p1!.id}: bus ${bag.lineCode} ${bag.departure} was full; on the ${bag.lineCode} 23:30 trip`));
+    expect(await eventsOf(p1!.id)).toEqual(['manifest_received', 'handed_over', 'sorted', 'sorted']);
     expect((await s.api(`/api/v1/dispatch-bags/${bag.id}/handover`, { method: 'POST', as: 'sandu', json: { sealNo: 'QN-7777' } })).status).toBe(409);
+    const pdf = pdfText(new Uint8Array(await (await s.api(`/api/v1/dispatches/${full.id}/bus-trips/trp_dispatch_late/manifest.pdf`, { as: 'sandu' })).arrayBuffer()));
+    expect(pdf).toContain(p1!.waybillNo);
+
+    // the evening bus is missed too: no later trip, so a carrier run visiting the village, or the next service day
+    const missed = await json<Dispatch>(s.api(`/api/v1/dispatch-bags/${later.id}/missed`, { method: 'POST', as: 'sandu', json: { reason: 'missed' } }));
+    expect(missed.bags.find((b) => b.id === later.id)).toMatchObject({ status: 'missed', missedReason: `bus ${bag.lineCode} 23:30 was missed` });
+    const onRun = missed.runs.some((x) => x.stops.some((st) => st.parcels.some((p) => p.id === p1!.id)));
+    const waits = missed.deferred.find((x) => x.parcelId === p1!.id);
+    expect(onRun !== Boolean(waits)).toBe(true);
+    expect(missed.bags.some((b) => b.parcels.some((p) => p.id === p1!.id))).toBe(false);
+    expect(missed.notes).toContainEqual(expect.stringContaining(`${p1!.id}: bus ${bag.lineCode} 23:30 was missed; ${onRun ? 'on ' : 'waits for weekday'}`));
+    if (waits) expect(waits.nextDay).not.toBeNull();
+    // a re-commit does not put it back on a gone trip
+    const again = await json<Dispatch>(s.api(`/api/v1/outlets/${outlet.id}/dispatch/${date2}`, { method: 'POST', as: 'sandu', json: {} }));
+    expect(again.bags.filter((b) => b.status === 'open').some((b) => b.parcels.some((p) => p.id === p1!.id))).toBe(false);
   });
 });
