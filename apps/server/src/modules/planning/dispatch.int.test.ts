@@ -183,6 +183,13 @@ describe(`plans as jobs and the daily dispatch (${process.env.TEST_DB ?? 'pglite
     expect(o.status).toBe(422);
     expect(((await o.json()) as Problem)).toMatchObject({ code: 'dispatch.over_capacity', errors: [{ path: '/assign/0' }] });
     expect(await statusOf(heavy!.id)).toBe('at_outlet'); // all or nothing
+    // a pin to a run that does not stop at the parcel's village
+    const offRoute = d.runs.find((x) => !x.stops.some((st) => st.villageCode === carrierVillage));
+    if (offRoute) {
+      const w = await s.api(`/api/v1/outlets/${outlet.id}/dispatch/${date}`, { method: 'POST', as: 'sandu', json: { parcels: [heavy!.id], assign: [{ parcel: heavy!.id, run: offRoute.id }] } });
+      expect(w.status).toBe(422);
+      expect(((await w.json()) as Problem).errors).toEqual([{ path: '/assign/0/run', message: `run ${offRoute.vehicleCode} trip ${offRoute.trip} does not stop at village ${carrierVillage}` }]);
+    }
     await s.ctx.db.updateTable('parcels').set({ weight_g: 2000 }).where('id', '=', heavy!.id).execute();
     // a clerk dispatches only their own outlet; a station keeper does not dispatch
     const clerk = await s.api(`/api/v1/outlets/${outlet.id}/dispatch/${date}`, { method: 'POST', as: 'hejiang', json: {} });

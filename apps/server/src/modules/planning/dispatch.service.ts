@@ -180,6 +180,7 @@ export class DispatchService {
         if (!x) { errors.push({ path: `/assign/${i}/parcel`, message: `parcel ${a.parcel} is not waiting at this outlet for dispatch` }); continue; }
         if (!run) { errors.push({ path: `/assign/${i}/run`, message: `no run ${a.run} in this dispatch` }); continue; }
         if (leftRuns.has(runKey(run)) || (run.departureS < nowS)) { errors.push({ path: `/assign/${i}/run`, message: `run ${run.vehicleCode} trip ${run.trip} has left` }); continue; }
+        if (!run.stops.some((st) => st.villageCode === x.village_code)) { errors.push({ path: `/assign/${i}/run`, message: `run ${run.vehicleCode} trip ${run.trip} does not stop at village ${x.village_code}` }); continue; }
         const load = (runLoaded.get(runKey(run)) ?? 0) + x.weight_g / 1000;
         if (load > run.capacityKg + 1e-9) {
           throw new DomainError('infeasible', 'dispatch.over_capacity', `run ${run.vehicleCode} trip ${run.trip} would carry ${Math.round(load * 10) / 10} kg, more than its ${run.capacityKg} kg`, [{ path: `/assign/${i}`, message: `over capacity by ${Math.round((load - run.capacityKg) * 10) / 10} kg` }]);
