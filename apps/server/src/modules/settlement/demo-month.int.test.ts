@@ -115,6 +115,29 @@ describe(`demo month ${DEMO_MONTH} (${process.env.TEST_DB ?? 'pglite'})`, () => 
     expect(waiting).toEqual([]);
   });
 
+  it('the real event path recognises the written events as its own: re-sent, each is a duplicate; altered, a conflict', async () => {
+    // 三都 parcels (the clerk hejiang's county): for each event type and reason, one parcel that has it.
+    const rows = await sql<{ id: string }>`
+      SELECT DISTINCT ON (e.type, e.payload->>'reason') e.parcel_id AS id FROM parcel_events e
+      JOIN parcels p ON p.id = e.parcel_id AND p.county_code = '522732'
+      JOIN manifests m ON m.id = p.manifest_id AND m.created_by = 'usr_demo_month'
+      ORDER BY e.type, e.payload->>'reason', e.parcel_id`.execute(s.ctx.db);
+    expect(rows.rows.length).toBeGreaterThanOrEqual(5);
+    const events = await s.ctx.db.selectFrom('parcel_events').selectAll().where('parcel_id', 'in', rows.rows.map((r) => r.id)).where('type', '!=', 'manifest_received').orderBy('seq').execute();
+    // The stations job's uncollected return (reason not_collected) is not a device event: not re-sendable over HTTP.
+    const input = events.filter((e) => JSON.stringify(e.payload).indexOf('not_collected') < 0).map((e) => {
+      const pl = (typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload) as { reason?: string; note?: string; proof?: unknown };
+      return { eventId: e.event_id, parcelId: e.parcel_id, type: e.type, eventTime: new Date(e.event_time).toISOString(), ...(pl.reason ? { reason: pl.reason } : {}), ...(pl.note ? { note: pl.note } : {}), ...(pl.proof ? { proof: pl.proof } : {}) };
+    });
+    expect(input.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(input.map((e) => e.type))).toEqual(new Set(['handed_over', 'out_for_delivery', 'delivered', 'delivery_failed', 'delivered_to_station', 'picked_up', 'returned_to_partner', 'exception']));
+    const resend = await json<{ results: Array<{ result: string }> }>(s.api('/api/v1/events/batch', { method: 'POST', as: 'hejiang', json: { events: input } }));
+    expect(resend.results, JSON.stringify(resend).slice(0, 300)).toBeDefined();
+    expect(resend.results.map((r) => r.result)).toEqual(input.map(() => 'duplicate'));
+    const altered = await json<{ results: Array<{ result: string }> }>(s.api('/api/v1/events/batch', { method: 'POST', as: 'hejiang', json: { events: [{ ...input[0]!, eventTime: new Date(Date.parse(input[0]!.eventTime) + 60_000).toISOString() }] } }));
+    expect(altered.results[0]!.result).toBe('conflict');
+  });
+
   it('statements reconcile: the sum of lines equals the delivered parcels times their rates, plus surcharges, returns and deductions (independent SQL)', async () => {
     const kinds = new Set<string>();
     let delivered = 0;
