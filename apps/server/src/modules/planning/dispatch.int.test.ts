@@ -22,7 +22,7 @@ type Plan = {
 type PRef = { id: string; waybillNo: string; status: string; note: string | null; scan?: string };
 type Dispatch = {
   id: string; date: string; day: number; planId: string; commits: number;
-  runs: Array<{ id: string; vehicleId: string; vehicleCode: string; trip: number; departure: string; capacityKg: number; loadKg: number; parcels: number; departedAt: string | null; stops: Array<{ villageCode: string; villageName: string; parcels: PRef[] }> }>;
+  runs: Array<{ id: string; vehicleId: string; vehicleCode: string; routeName: string; carriers: string[]; trip: number; departure: string; capacityKg: number; loadKg: number; parcels: number; departedAt: string | null; stops: Array<{ villageCode: string; villageName: string; parcels: PRef[] }> }>;
   bags: Array<{ id: string; tripId: string; lineCode: string; departure: string; villageCode: string; status: string; sealNo: string | null; missedReason: string | null; reconciliation: { sealOk: boolean; received: string[]; missing: string[]; unexpected: string[] } | null; parcels: PRef[] }>;
   deferred: Array<{ parcelId: string; waybillNo: string; reason: string; nextDay: number | null }>;
   notes: string[];
@@ -234,6 +234,9 @@ describe(`plans as jobs and the daily dispatch (${process.env.TEST_DB ?? 'pglite
     const text = pdfText(new Uint8Array(await r.arrayBuffer()));
     expect(text).toContain('投递路单');
     expect(text).toContain(run.vehicleCode);
+    expect(run.routeName).not.toBe('');
+    expect(text).toContain(run.routeName);
+    for (const c of run.carriers) expect(text).toContain(c);
     const names = run.stops.map((st) => st.villageName).filter(Boolean);
     // stop headers appear in the run's order
     const flat = text.replace(/\s+/g, ''); // pdftotext may drop spaces between text runs

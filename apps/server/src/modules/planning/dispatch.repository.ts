@@ -171,3 +171,15 @@ export async function acceptedPlansFor(db: Db, countyCode: string) {
 export async function outletRef(db: Db, id: string) {
   return db.selectFrom('outlets').select(['id', 'code', 'name', 'county_code']).where('id', '=', id).executeTakeFirst();
 }
+
+/** The delivery routes behind runs: name, vehicle type, and their carriers with their vehicles. */
+export async function routeInfo(db: Db, routeIds: string[]): Promise<Map<string, { name: string; vehicleType: string; carriers: Array<{ name: string; vehicle: string | null }> }>> {
+  if (routeIds.length === 0) return new Map();
+  const routes = await db.selectFrom('delivery_routes').select(['id', 'name', 'vehicle_type', 'carrier_ids']).where('id', 'in', [...new Set(routeIds)]).execute();
+  const carrierIds = [...new Set(routes.flatMap((r) => r.carrier_ids ?? []))];
+  const carriers = carrierIds.length
+    ? await db.selectFrom('carriers').leftJoin('vehicles', 'vehicles.id', 'carriers.vehicle_id').select(['carriers.id as id', 'carriers.name as name', 'vehicles.code as vehicle']).where('carriers.id', 'in', carrierIds).execute()
+    : [];
+  const byId = new Map(carriers.map((c) => [c.id, { name: c.name, vehicle: c.vehicle }]));
+  return new Map(routes.map((r) => [r.id, { name: r.name, vehicleType: r.vehicle_type, carriers: (r.carrier_ids ?? []).flatMap((id) => byId.get(id) ?? []) }]));
+}

@@ -17,7 +17,8 @@ const ParcelRef = Type.Object({ id: Type.String(), waybillNo: Type.String(), wei
 export const Dispatch = Type.Object({
   id: Type.String(), outletId: Type.String(), date: Type.String(), day: Type.Integer(), planId: Type.String(), commits: Type.Integer(), updatedAt: Type.String(),
   runs: Type.Array(Type.Object({
-    id: Type.String(), vehicleId: Type.String(), vehicleCode: Type.String(), trip: Type.Integer(), departure: Type.String(), capacityKg: Type.Number(), loadKg: Type.Number(), parcels: Type.Integer(),
+    id: Type.String(), vehicleId: Type.String({ description: 'the delivery route (vehicle template) of the plan' }), vehicleCode: Type.String(), routeName: Type.String(), vehicleType: Type.String(),
+    carriers: Type.Array(Type.String(), { description: 'names of the route’s carriers' }), trip: Type.Integer(), departure: Type.String(), capacityKg: Type.Number(), loadKg: Type.Number(), parcels: Type.Integer(),
     departedAt: Nullable(Type.String()),
     stops: Type.Array(Type.Object({ villageCode: Type.String(), villageName: Type.String(), arrival: Type.String(), parcels: Type.Array(ParcelRef) })),
   })),

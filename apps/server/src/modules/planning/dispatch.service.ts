@@ -446,6 +446,7 @@ export class DispatchService {
     const [runs, bags, items] = await Promise.all([repo.listRuns(db, d.id), repo.listBags(db, d.id), repo.listItems(db, d.id)]);
     const facts = new Map((await repo.parcelFacts(db, [...items.map((i) => i.parcelId), ...d.deferred.map((x) => x.parcelId)])).map((f) => [f.id, f]));
     const names = await repo.villageNames(db, [...runs.flatMap((r) => r.stops.map((s) => s.villageCode)), ...bags.map((b) => b.villageCode)]);
+    const info = await repo.routeInfo(db, runs.map((r) => r.vehicleId));
     const ref = (i: repo.ItemRow) => {
       const f = facts.get(i.parcelId);
       return { id: i.parcelId, waybillNo: f?.waybill_no ?? '', weightG: i.weightG, codFen: f?.cod_fen ?? 0, status: f?.status ?? '', note: i.note, ...(i.scan ? { scan: i.scan } : {}) };
@@ -455,7 +456,8 @@ export class DispatchService {
       runs: runs.map((r) => {
         const mine = items.filter((i) => i.runId === r.id);
         return {
-          id: r.id, vehicleId: r.vehicleId, vehicleCode: r.vehicleCode, trip: r.trip, departure: hhmm(r.departureS), capacityKg: r.capacityKg,
+          id: r.id, vehicleId: r.vehicleId, vehicleCode: r.vehicleCode, routeName: info.get(r.vehicleId)?.name ?? '', vehicleType: info.get(r.vehicleId)?.vehicleType ?? '',
+          carriers: (info.get(r.vehicleId)?.carriers ?? []).map((c) => c.name), trip: r.trip, departure: hhmm(r.departureS), capacityKg: r.capacityKg,
           loadKg: Math.round(mine.reduce((a, i) => a + i.weightG, 0) / 100) / 10, parcels: mine.length, departedAt: r.departedAt,
           stops: r.stops.map((s) => ({ villageCode: s.villageCode, villageName: names.get(s.villageCode) ?? '', arrival: s.arrival, parcels: mine.filter((i) => i.villageCode === s.villageCode).map(ref) })),
         };
@@ -491,8 +493,10 @@ export class DispatchService {
       const run = (await repo.getRun(this.db, ref.runId!))!;
       const names = await repo.villageNames(this.db, run.stops.map((s) => s.villageCode));
       const mine = items.filter((i) => i.runId === run.id);
+      const ri = (await repo.routeInfo(this.db, [run.vehicleId])).get(run.vehicleId);
       return {
-        kind, outlet: outlet.name, date: d.date, dispatchId: d.id, run: { id: run.id, vehicleCode: run.vehicleCode, trip: run.trip, departure: hhmm(run.departureS), capacityKg: run.capacityKg },
+        kind, outlet: outlet.name, date: d.date, dispatchId: d.id,
+        run: { id: run.id, vehicleCode: run.vehicleCode, routeName: ri?.name ?? '', vehicleType: ri?.vehicleType ?? '', carriers: ri?.carriers ?? [], trip: run.trip, departure: hhmm(run.departureS), capacityKg: run.capacityKg },
         stops: run.stops.map((s) => ({ villageCode: s.villageCode, villageName: names.get(s.villageCode) ?? s.villageCode, arrival: s.arrival, parcels: mine.filter((i) => i.villageCode === s.villageCode).map(row) })),
       };
     }

@@ -13,7 +13,7 @@ import { MM, PdfWriter } from '@cuntong/labels/pdf/writer.ts';
 export interface ManifestParcelRow { waybillNo: string; name: string; phone: string; pieces: number; weightG: number; codFen: number }
 export interface RunManifest {
   outlet: string; date: string; dispatchId: string;
-  run: { id: string; vehicleCode: string; trip: number; departure: string; capacityKg: number };
+  run: { id: string; vehicleCode: string; routeName?: string; vehicleType?: string; carriers?: Array<{ name: string; vehicle: string | null }>; trip: number; departure: string; capacityKg: number };
   stops: Array<{ villageCode: string; villageName: string; arrival: string; parcels: ManifestParcelRow[] }>;
 }
 export interface TripManifest {
@@ -28,6 +28,7 @@ const M = 12;
 const ROW = 6.5;
 const BOTTOM = H - 40; // room for the signature block
 
+const VEHICLE: Record<string, string> = { e_bike: '电动自行车', motorcycle: '摩托车', van: '厢式货车' };
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 const kg = (g: number) => `${(g / 1000).toFixed(1)} kg`;
 /** Masks what is not already masked (a masked value contains *). */
@@ -151,8 +152,10 @@ export function renderRunManifest(m: RunManifest): Buffer {
   const all = m.stops.flatMap((s) => s.parcels);
   const weight = all.reduce((a, p) => a + p.weightG, 0);
   const cod = all.reduce((a, p) => a + p.codFen, 0);
+  const carriers = (m.run.carriers ?? []).map((c) => (c.vehicle ? `${c.name}（${c.vehicle}）` : c.name)).join('、');
   const f = new Flow(`投递路单 · ${m.run.vehicleCode} 第 ${m.run.trip} 趟`, [
     `营业部：${m.outlet}    日期：${m.date}    出发：${m.run.departure}    载重：${kg(weight)} / ${m.run.capacityKg} kg`,
+    `投递段：${m.run.routeName || m.run.vehicleCode}    车型：${VEHICLE[m.run.vehicleType ?? ''] ?? m.run.vehicleType ?? ''}    投递员：${carriers || '—'}`,
     `清单号：${m.run.id}    派发：${m.dispatchId}    共 ${m.stops.length} 站 ${all.length} 票`,
   ], `投递路单 ${m.run.vehicleCode}`);
   let n = 0;

@@ -14,7 +14,7 @@ const pages = (pdf: Buffer) => Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinf
 describe('dispatch manifests (PDF)', () => {
   it('a long run spans pages: every parcel once, continued stops repeat their heading, signature boxes on every page, recipients masked even if given in full', () => {
     const stops = Array.from({ length: 6 }, (_, k) => ({ villageCode: `52273211120${k}`, villageName: `村${k}`, arrival: `09:0${k}`, parcels: Array.from({ length: 20 }, (_, i) => parcel(k * 100 + i)) }));
-    const pdf = renderRunManifest({ outlet: '周覃镇邮政所', date: '2026-12-07', dispatchId: 'dsp_t', run: { id: 'drn_t', vehicleCode: 'R1', trip: 2, departure: '13:30', capacityKg: 200 }, stops });
+    const pdf = renderRunManifest({ outlet: '周覃镇邮政所', date: '2026-12-07', dispatchId: 'dsp_t', run: { id: 'drn_t', vehicleCode: 'R1', routeName: '周覃—水龙投递段', vehicleType: 'motorcycle', carriers: [{ name: '韦国强', vehicle: '贵J·M1234' }], trip: 2, departure: '13:30', capacityKg: 200 }, stops });
     const text = pdfText(pdf);
     const n = pages(pdf);
     expect(n).toBeGreaterThan(2);
@@ -27,6 +27,7 @@ describe('dispatch manifests (PDF)', () => {
     expect(text).toContain('李*花');
     expect(flat(text)).toContain('合计：120票120件144.0kg代收货款¥612.00'); // 24 parcels with ¥25.50
     expect(flat(text)).toContain('R1第2趟');
+    expect(flat(text)).toContain('投递段：周覃—水龙投递段车型：摩托车投递员：韦国强（贵J·M1234）');
   });
 
   it('a bus trip: bags with seals and stops, parcel counts, unsealed bags marked, the crew signs', () => {

@@ -64,7 +64,20 @@ export default function DayDispatch() {
   };
 
   const runColumns = [
-    { title: t('planning.vehicle'), key: 'v', render: (_: unknown, r: DRun) => (r.trip > 1 ? `${r.vehicleCode} · ${t('planning.tripN', { n: r.trip })}` : r.vehicleCode) },
+    {
+      title: t('planning.vehicle'),
+      key: 'v',
+      render: (_: unknown, r: DRun) => (
+        <>
+          {r.trip > 1 ? `${r.vehicleCode} · ${t('planning.tripN', { n: r.trip })}` : r.vehicleCode}
+          {(r.routeName || r.carriers.length > 0) && (
+            <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+              {[r.routeName, r.carriers.join('、')].filter(Boolean).join(' · ')}
+            </Typography.Text>
+          )}
+        </>
+      ),
+    },
     { title: t('dispatch.leaves'), dataIndex: 'departure' },
     { title: t('planning.loadKg'), key: 'load', align: 'right' as const, render: (_: unknown, r: DRun) => `${r.loadKg.toFixed(1)} / ${r.capacityKg}` },
     { title: t('planning.parcels'), dataIndex: 'parcels', align: 'right' as const },

@@ -40,7 +40,7 @@ export function usePlanJob(id: string | undefined) {
 
 export interface DParcel { id: string; waybillNo: string; weightG: number; codFen: number; status: string; note: string | null; scan?: string }
 export interface DRun {
-  id: string; vehicleId: string; vehicleCode: string; trip: number; departure: string; capacityKg: number; loadKg: number; parcels: number; departedAt: string | null;
+  id: string; vehicleId: string; vehicleCode: string; routeName: string; vehicleType: string; carriers: string[]; trip: number; departure: string; capacityKg: number; loadKg: number; parcels: number; departedAt: string | null;
   stops: Array<{ villageCode: string; villageName: string; arrival: string; parcels: DParcel[] }>;
 }
 export interface DBag {
