@@ -11,6 +11,7 @@ import * as m0030 from './migrations/0030_partners_stations.ts';
 import * as m0031 from './migrations/0031_stations.ts';
 import * as m0032 from './migrations/0032_settlement.ts';
 import * as m0033 from './migrations/0033_outbox_feed.ts';
+import * as m0040 from './migrations/0040_parcel_tracking.ts';
 import * as m0050 from './migrations/0050_dispatch.ts';
 
 // One ordered list of migrations for both engines. Add new ones here (names sort in order).
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0031_stations': m0031,
   '0032_settlement': m0032,
   '0033_outbox_feed': m0033,
+  '0040_parcel_tracking': m0040,
   '0050_dispatch': m0050,
 };
 

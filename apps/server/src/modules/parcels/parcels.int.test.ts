@@ -191,6 +191,16 @@ describe(`inbound parcels (${process.env.TEST_DB ?? 'pglite'})`, () => {
       expect((await json<{ total: number }>(s.api('/api/v1/parcels/search', { method: 'POST', as: 'duyun', json: { phone: '13987654321' } }))).total).toBe(0);
     });
 
+    it('stores texts with quotes, backslashes, braces and commas exactly (the batch insert passes columns as array literals)', async () => {
+      const name = '欧阳"娜,娜\\';
+      const address = '三都县大河镇合江村{二组}, "老街" \\ 5号 NULL';
+      const { id } = await newParcel({ recipientName: name, address });
+      const r = await json<{ recipientName: string; address: string }>(s.api(`/api/v1/parcels/${id}/reveal`, { method: 'POST', as: 'hejiang', json: { reason: '核对地址' } }));
+      expect(r).toMatchObject({ recipientName: name, address });
+      const row = await s.ctx.db.selectFrom('parcels').select(['recipient_name_masked', 'address_masked']).where('id', '=', id).executeTakeFirstOrThrow();
+      expect(row.recipient_name_masked).not.toBeNull();
+      expect(row.address_masked).toContain('"老街"');
+    });
     it('reveals personal data only with the permission, and audits every reveal', async () => {
       const { id } = await newParcel({ recipientPhone: '13700001111' });
       const ok = await s.api(`/api/v1/parcels/${id}/reveal`, { method: 'POST', as: 'hejiang', json: { reason: '投递联系收件人' } });

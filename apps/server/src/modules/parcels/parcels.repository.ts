@@ -87,22 +87,41 @@ export interface ManifestParcelRow {
   address_candidates: unknown[]; weight_g: number; pieces: number; service: string; cod_fen: number;
 }
 
+/** One column of rows as a PostgreSQL array literal (`{"a","b",NULL}`): a single text parameter. */
+function arrayLiteral(values: unknown[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ',';
+    if (v === null || v === undefined) { out += 'NULL'; continue; }
+    const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+    out += s.includes('"') || s.includes('\\') ? `"${s.replace(/[\\"]/g, '\\$&')}"` : `"${s}"`;
+  }
+  return out + '}';
+}
+
+const MANIFEST_COLS: Array<[keyof ManifestParcelRow, string]> = [
+  ['id', 'text'], ['waybill_no', 'text'], ['msg_id', 'text'], ['recipient_name_enc', 'text'], ['recipient_name_masked', 'text'], ['phone_enc', 'text'], ['phone_hmac', 'text'], ['phone_masked', 'text'],
+  ['address_enc', 'text'], ['address_masked', 'text'], ['village_code', 'text'], ['address_status', 'text'], ['address_confidence', 'float8'], ['address_candidates', 'jsonb'],
+  ['weight_g', 'int4'], ['pieces', 'int4'], ['service', 'text'], ['cod_fen', 'int4'],
+];
+
 /**
  * A manifest's parcels, their `manifest_received` events, their outbox messages and the manifest's
- * counts in one statement (one round trip): the rows travel as one JSON parameter (far cheaper to
- * encode than one array per column), and events and outbox rows are made from the parcels the
- * statement actually inserted, so a (partner, waybill) that already exists — also one inserted by a
- * concurrent manifest a moment ago — gets neither. Returns the inserted parcels.
+ * counts in one statement (one round trip). The rows travel as one array literal per column
+ * (`unnest`): measured against one JSON recordset parameter, PostgreSQL reads them in less than half
+ * the time (no keys repeated per row), and against pg's own array encoding the client builds them
+ * faster. Events and outbox rows are made from the parcels the statement actually inserted, so a
+ * (partner, waybill) that already exists — also one inserted by a concurrent manifest a moment
+ * ago — gets neither. Returns the inserted parcels.
  */
 export async function insertManifestParcels(db: Db, m: { manifestId: string; partnerCode: string; outletId: string; countyCode: string; actorId: string | null; now: Date; upu: string | null }, rows: ManifestParcelRow[]): Promise<Array<{ id: string; waybill_no: string }>> {
   if (rows.length === 0) return [];
   const now = m.now.toISOString();
+  const arrays = MANIFEST_COLS.map(([name, type]) => sql`${arrayLiteral(rows.map((r) => r[name]))}::${sql.raw(type)}[]`);
   const r = await sql<{ id: string; waybill_no: string }>`
     WITH input AS (
-      SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(
-        id text, waybill_no text, msg_id text, recipient_name_enc text, recipient_name_masked text, phone_enc text, phone_hmac text, phone_masked text,
-        address_enc text, address_masked text, village_code text, address_status text, address_confidence float8, address_candidates jsonb,
-        weight_g int4, pieces int4, service text, cod_fen int4)
+      SELECT * FROM unnest(${sql.join(arrays)}) AS x(${sql.join(MANIFEST_COLS.map(([n]) => sql.ref(n)))})
     ), ins AS (
       INSERT INTO parcels (id, partner_code, waybill_no, manifest_id, outlet_id, county_code, recipient_name_enc, recipient_name_masked, phone_enc, phone_hmac, phone_masked,
         address_enc, address_masked, village_code, address_status, address_confidence, address_candidates, weight_g, pieces, service, cod_fen, status, status_at, created_at)
@@ -169,17 +188,13 @@ export async function latestByWaybill(db: Db, waybillNo: string) {
 /**
  * Public tracking in one round trip: the newest parcel with this waybill number (index on
  * waybill_no) and its events (id, type, time, the event it voids) as one JSON array in log order.
- * No joins: place and partner names come from the caller's cache (planning a four-table join cost
- * ten times the lookup itself).
+ * The query lives in the PL/pgSQL function parcel_tracking (migration 0040) so its plan is kept per
+ * connection instead of being made again for every request. No joins: place and partner names
+ * come from the caller's cache (planning a four-table join cost ten times the lookup itself).
  */
 export async function trackingView(db: Db, waybillNo: string) {
   const r = await sql<{ waybill_no: string; partner_code: string; status: string; recipient_name_masked: string | null; phone_masked: string | null; outlet_id: string; village_code: string | null; events: Array<[string, string, string, string | null]> | string }>`
-    SELECT p.waybill_no, p.partner_code, p.status, p.recipient_name_masked, p.phone_masked, p.outlet_id, p.village_code,
-      COALESCE((SELECT json_agg(json_build_array(e.event_id, e.type, e.event_time, e.payload->>'voids') ORDER BY e.seq) FROM parcel_events e WHERE e.parcel_id = p.id), '[]'::json) AS events
-    FROM parcels p
-    WHERE p.waybill_no = ${waybillNo}
-    ORDER BY p.created_at DESC
-    LIMIT 1`.execute(db);
+    SELECT * FROM parcel_tracking(${waybillNo})`.execute(db);
   return r.rows[0];
 }
 /** Display names of outlets, villages (short names) and partners, for the tracking cache. */
