@@ -64,12 +64,23 @@ export async function demoTerms(db: Db, remoteVillages: string[]) {
   await sql`UPDATE agreements SET return_rate_fen = door_rate_fen / 2 WHERE return_rate_fen = 0`.execute(db);
 }
 
-/** INSERT … SELECT FROM unnest(arrays): one statement per 5,000 rows, few parameters, both engines. */
+/**
+ * INSERT … SELECT FROM jsonb_to_recordset($1): one JSON document per 5,000 rows (one parameter; on
+ * PGlite about a third faster than unnest of one array per column, measured on the outbox rows).
+ */
 async function insertUnnest(db: Db, table: string, cols: Array<[string, string]>, rows: readonly object[]) {
+  const names = sql.join(cols.map(([n]) => sql.ref(n)));
+  const record = sql.raw(cols.map(([n, type]) => `${n} ${type}`).join(', '));
   for (let i = 0; i < rows.length; i += 5000) {
-    const c = rows.slice(i, i + 5000) as Row[];
-    const arrays = cols.map(([name, type]) => sql`${c.map((r) => { const v = r[name]; return v instanceof Date ? v.toISOString() : (v ?? null); })}::${sql.raw(type)}[]`);
-    await sql`INSERT INTO ${sql.table(table)} (${sql.join(cols.map(([n]) => sql.ref(n)))}) SELECT * FROM unnest(${sql.join(arrays)})`.execute(db);
+    const doc = (rows.slice(i, i + 5000) as Row[]).map((r) => {
+      const o: Row = {};
+      for (const [n, type] of cols) {
+        const v = r[n];
+        o[n] = v instanceof Date ? v.toISOString() : type === 'jsonb' && typeof v === 'string' ? JSON.parse(v) : (v ?? null);
+      }
+      return o;
+    });
+    await sql`INSERT INTO ${sql.table(table)} (${names}) SELECT ${names} FROM jsonb_to_recordset(${JSON.stringify(doc)}::jsonb) AS x(${record})`.execute(db);
   }
 }
 
