@@ -19,7 +19,7 @@ import { sql } from 'kysely';
 
 const waybill = (i: number) => `BT${String(i).padStart(10, '0')}`;
 
-interface LoadResult { rps: number; p50: number; p99: number; max: number; requests: number; non2xx: number; errors: number }
+interface LoadResult { rps: number; p50: number; p99: number; max: number; requests: number; non2xx: number; errors: number; cpuUsPerRequest?: number }
 
 // ---------------------------------------------------------------- the load generator (child)
 if (process.env.TRACK_BENCH_CLIENT) {
@@ -49,10 +49,16 @@ const { startServer } = await import('../../main.ts');
 const load = async () => (await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ');
 
 /** autocannon in a child process (same tsx loader) against base+prefix+random waybill. */
+/** Also: this (the server's) process's CPU time per request while the load ran. */
 function drive(base: string, prefix: string, rate?: number, connections = 32): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = fork(process.argv[1]!, [], { execArgv: process.execArgv, env: { ...process.env, TRACK_BENCH_CLIENT: JSON.stringify({ base, prefix, total, seconds, rate, connections }) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (m) => resolve(m as LoadResult));
+    const cpu0 = process.cpuUsage();
+    child.once('message', (m) => {
+      const cpu = process.cpuUsage(cpu0);
+      const r = m as LoadResult;
+      resolve({ ...r, cpuUsPerRequest: (cpu.user + cpu.system) / Math.max(1, r.requests) });
+    });
     child.once('error', reject);
     child.once('exit', (code) => { if (code !== 0) reject(new Error(`load generator exited with ${code}`)); });
   });
@@ -110,7 +116,7 @@ try {
   const trackMax = await drive(server.url, '/api/v1/track/');
   const trackRate = await drive(server.url, '/api/v1/track/', rps, 16);
   const bareRate = await drive(bareUrl, '/bare/', rps, 16);
-  const f = (r: LoadResult) => `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms (${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors)`;
+  const f = (r: LoadResult) => `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms (${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors; server process CPU ${r.cpuUsPerRequest?.toFixed(0)} µs/request)`;
   console.log(`load average before ${loadBefore}, after ${await load()}`);
   console.log(`max rate, 32 connections, ${seconds} s: bare route  ${f(bareMax)}`);
   console.log(`max rate, 32 connections, ${seconds} s: tracking    ${f(trackMax)}`);
