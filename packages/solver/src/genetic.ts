@@ -27,6 +27,8 @@ export interface GaParams {
   /** Population sizes of the sub-instances' searches. */
   decomposeMu: number;
   decomposeLambda: number;
+  /** Share of the remaining budget the initial population may take. */
+  initTimeShare: number;
 }
 
 export const DEFAULT_PARAMS: GaParams = {
@@ -40,11 +42,12 @@ export const DEFAULT_PARAMS: GaParams = {
   routeMinimisation: true,
   reductionTimeShare: 0.6,
   decomposeMinClients: 450,
-  decomposeSize: 200,
-  decomposeEvery: 0.1,
-  decomposeShare: 0.1,
+  decomposeSize: 120,
+  decomposeEvery: 0.05,
+  decomposeShare: 0.15,
   decomposeMu: 12,
   decomposeLambda: 20,
+  initTimeShare: 0.3,
 };
 
 export interface Individual {
@@ -449,7 +452,7 @@ export class Genetic {
     const init = (): void => {
       // with a short budget on a large instance, stop building the initial population early
       const now = budget.clock();
-      const initDeadline = now + 0.3 * (budget.deadline - now);
+      const initDeadline = now + P.initTimeShare * (budget.deadline - now);
       for (let k = 0; k < 4 * P.mu; k++) {
         if (k > 0 && (timeUp() || (k >= 4 && budget.clock() >= initDeadline))) break;
         const sweep = this.m.angle !== null && k % 2 === 1;
