@@ -186,6 +186,29 @@ describe('settlement console', () => {
     }, 'en');
   });
 
+  test('statements and disputes (zh-CN): the demo month’s issued statement is listed and ZTO’s open dispute is rejected from the console', async () => {
+    const duyun = await Api.login(stack.url, 'duyun');
+    const open = await duyun.get<{ items: Array<{ id: string; reason: string; status: string }> }>('/api/v1/settlement/disputes?status=open');
+    expect(open.items).toHaveLength(1);
+    await withSession(duyun.token, async ({ page }) => {
+      await page.goto(`${stack.url}/settlement?tab=issued`);
+      await expect.poll(() => page.getByTestId('issued-table').locator('tbody tr.ant-table-row').count()).toBe(1);
+      expect(await page.getByTestId('issued-table').innerText()).toContain(MONTH);
+      await page.goto(`${stack.url}/settlement?tab=disputes`);
+      const rows = page.getByTestId('disputes-table').locator('tbody tr.ant-table-row');
+      await expect.poll(() => rows.count()).toBe(1);
+      expect(await rows.first().innerText()).toContain('不可抗力');
+      await rows.first().getByRole('button', { name: /处\s?理/ }).click();
+      const modal = page.locator('.ant-modal:visible');
+      await modal.getByText('已驳回').click();
+      await modal.locator('textarea').fill('道路塌方当日已有绕行路线，超时扣款维持');
+      await modal.getByRole('button', { name: /保\s?存/ }).click();
+      await expect.poll(() => rows.count()).toBe(0);
+    });
+    const d = (await duyun.get<{ items: Array<{ id: string; status: string; resolution: string }> }>('/api/v1/settlement/disputes')).items.find((x) => x.id === open.items[0]!.id)!;
+    expect(d).toMatchObject({ status: 'rejected', resolution: '道路塌方当日已有绕行路线，超时扣款维持' });
+  });
+
   test('the issue-5 pages render in English without untranslated keys (stations, settlement, commissions, webhooks)', async () => {
     const admin = await Api.login(stack.url, 'admin');
     await withSession(admin.token, async ({ page }) => {
