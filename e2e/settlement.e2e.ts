@@ -182,7 +182,7 @@ describe('settlement console', () => {
       await expect.poll(() => table.innerText()).toContain('Loss deduction');
       const header = await table.locator('thead').innerText();
       for (const h of ['Return rate', 'Loss deduction', 'Damage deduction', 'Late deduction']) expect(header).toContain(h);
-      expect(await table.locator('tbody').innerText()).toContain(`¥${(a.lossDeductionFen / 100).toFixed(2)}`);
+      await expect.poll(() => table.locator('tbody').innerText()).toContain(`¥${(a.lossDeductionFen / 100).toFixed(2)}`);
     }, 'en');
   });
 
