@@ -156,17 +156,6 @@ export function usePlanGeoJson(id: string | undefined, day: number | undefined) 
   });
 }
 
-export function useCreatePlan() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (body: PlanCreate) => request<PlanDetail>(`${API}/plans`, { method: 'POST', body }),
-    onSuccess: (plan) => {
-      qc.setQueryData(['plan', plan.id], plan);
-      return qc.invalidateQueries({ queryKey: ['plans'] });
-    },
-  });
-}
-
 export function useAcceptPlan() {
   const qc = useQueryClient();
   return useMutation({
