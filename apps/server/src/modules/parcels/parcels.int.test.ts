@@ -191,6 +191,12 @@ describe(`inbound parcels (${process.env.TEST_DB ?? 'pglite'})`, () => {
       expect((await json<{ total: number }>(s.api('/api/v1/parcels/search', { method: 'POST', as: 'duyun', json: { phone: '13987654321' } }))).total).toBe(0);
     });
 
+    it('keeps the candidate villages of a low-confidence address for the exception queue', async () => {
+      const { id } = await newParcel({ address: '合江村' });
+      const v = await json<{ addressStatus: string; addressCandidates: Array<{ code: string; name: string; town: string; county: string }> }>(s.api(`/api/v1/parcels/${id}`, { as: 'hejiang' }));
+      expect(v.addressStatus).toBe('low_confidence');
+      expect(v.addressCandidates).toEqual([expect.objectContaining({ code: HEJIANG_VILLAGE, name: '合江村' })]);
+    });
     it('stores texts with quotes, backslashes, braces and commas exactly (the batch insert passes columns as array literals)', async () => {
       const name = '欧阳"娜,娜\\';
       const address = '三都县大河镇合江村{二组}, "老街" \\ 5号 NULL';
