@@ -110,6 +110,8 @@ const PRECEDENCE: Record<EventType, number> = Object.fromEntries(EVENT_TYPES.map
 
 export const FAILURE_REASONS = ['recipient_absent', 'refused', 'address_wrong', 'phone_unreachable', 'rescheduled', 'weather_road', 'other'] as const;
 export const EXCEPTION_KINDS = ['address', 'damage', 'loss', 'missing', 'other'] as const;
+/** Why a parcel goes back to its partner (besides the failure reasons): left at a station past its days. */
+export const RETURN_REASONS = ['not_collected'] as const;
 export const PROOF_KINDS = ['signature', 'pickup_code', 'photo', 'id_check'] as const;
 
 export interface DeliveryProof {

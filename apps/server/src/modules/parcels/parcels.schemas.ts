@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { CLIENT_EVENT_TYPES, EXCEPTION_KINDS, FAILURE_REASONS, PROOF_KINDS, STATUSES } from '@cuntong/domain/parcels/status.ts';
+import { CLIENT_EVENT_TYPES, EXCEPTION_KINDS, FAILURE_REASONS, PROOF_KINDS, RETURN_REASONS, STATUSES } from '@cuntong/domain/parcels/status.ts';
 
 const lit = <T extends string>(xs: readonly T[]) => Type.Union(xs.map((x) => Type.Literal(x)));
 
@@ -40,7 +40,7 @@ const eventFields = {
   type: lit(CLIENT_EVENT_TYPES),
   eventTime: Type.String({ format: 'date-time', description: 'when it happened, ISO 8601 with offset' }),
   voids: Type.Optional(Type.String({ maxLength: 100, description: 'void: the event it cancels' })),
-  reason: Type.Optional(Type.Union([lit(FAILURE_REASONS), lit(EXCEPTION_KINDS)])),
+  reason: Type.Optional(Type.Union([lit(FAILURE_REASONS), lit(EXCEPTION_KINDS), lit(RETURN_REASONS)])),
   note: Type.Optional(Type.String({ maxLength: 200 })),
   proof: Type.Optional(ProofSchema),
 };
