@@ -13,6 +13,7 @@ import * as m0032 from './migrations/0032_settlement.ts';
 import * as m0033 from './migrations/0033_outbox_feed.ts';
 import * as m0040 from './migrations/0040_parcel_tracking.ts';
 import * as m0050 from './migrations/0050_dispatch.ts';
+import * as m0060 from './migrations/0060_track_answer.ts';
 
 // One ordered list of migrations for both engines. Add new ones here (names sort in order).
 const MIGRATIONS: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0033_outbox_feed': m0033,
   '0040_parcel_tracking': m0040,
   '0050_dispatch': m0050,
+  '0060_track_answer': m0060,
 };
 
 class StaticProvider implements MigrationProvider {

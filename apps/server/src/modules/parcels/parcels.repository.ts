@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
 import type { DB, ParcelEventsTable, ParcelsTable } from '../../db/schema.ts';
 
 /** SQL for inbound parcels; the only file of the module that knows tables. */
@@ -196,6 +196,16 @@ export async function trackingView(db: Db, waybillNo: string) {
   const r = await sql<{ waybill_no: string; partner_code: string; status: string; recipient_name_masked: string | null; phone_masked: string | null; outlet_id: string; village_code: string | null; events: Array<[string, string, string, string | null]> | string }>`
     SELECT * FROM parcel_tracking(${waybillNo})`.execute(db);
   return r.rows[0];
+}
+const TRACK_ANSWER_SQL = 'SELECT parcel_track_answer($1) AS a';
+/**
+ * Public tracking's whole answer as compact JSON text, built by the database function
+ * parcel_track_answer (migration 0060); undefined for an unknown waybill. The statement is compiled
+ * once here, not by the query builder on every request.
+ */
+export async function trackAnswer(db: Db, waybillNo: string): Promise<string | undefined> {
+  const r = await db.executeQuery<{ a: string | null }>(CompiledQuery.raw(TRACK_ANSWER_SQL, [waybillNo]));
+  return r.rows[0]?.a ?? undefined;
 }
 /** Display names of outlets, villages (short names) and partners, for the tracking cache. */
 export async function placeNames(db: Db, q: { outlets: string[]; villages: string[]; partners: string[] }): Promise<Array<{ kind: 'outlet' | 'village' | 'partner'; key: string; name: string }>> {

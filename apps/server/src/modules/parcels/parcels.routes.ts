@@ -10,6 +10,7 @@ import type { App, AppContext } from '../../http/context.ts';
 import { retentionDaysFromEnv } from '../../jobs/purge.worker.ts';
 import { WebhooksService } from '../webhooks/webhooks.service.ts';
 import { HandoverService } from './handover.service.ts';
+import * as repo from './parcels.repository.ts';
 import * as S from './parcels.schemas.ts';
 import { type EventResult, ParcelsService, requestHash } from './parcels.service.ts';
 
@@ -91,7 +92,14 @@ export default function parcelsRoutes(app: App, ctx: AppContext) {
         ...errorResponses(404, 429),
       },
     },
-  }, async (req) => svc.track(req.params.waybillNo));
+  }, async (req, reply) => {
+    // The database builds the answer's JSON text (same bytes as the schema's serialiser would
+    // write; parcels.int.test.ts checks it against ParcelsService.track). A string with a JSON
+    // content type goes out as is: Fastify neither parses nor re-serialises it.
+    const body = await repo.trackAnswer(ctx.db, req.params.waybillNo);
+    if (body === undefined) throw notFound('parcel.not_found', `no parcel ${req.params.waybillNo}`);
+    return reply.header('content-type', 'application/json; charset=utf-8').send(body as never); // the typed send expects the object form
+  });
 
   // ---------------------------------------------------------------- manifests (clerks)
   app.post('/api/v1/manifests/upload', {

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { EVENT_TYPES } from '@cuntong/domain/parcels/status.ts';
+import { ParcelsService } from './parcels.service.ts';
+import { type TestServer, testServer } from '../../../test/harness.ts';
+
+// Public tracking's answer is built by the database (parcel_track_answer, migration 0060) and sent
+// as is; these tests hold it to the documented shape and to the bytes of the reference answer the
+// service builds from the domain's projection (ParcelsService.track).
+let s: TestServer;
+let svc: ParcelsService;
+beforeAll(async () => {
+  s = await testServer();
+  svc = new ParcelsService(s.ctx.db, { region: '5227', clock: s.ctx.clock, pii: s.ctx.pii });
+});
+afterAll(async () => s?.close());
+
+const HEJIANG = 'AG522732111-01'; // 合江代办所, 三都县 (522732)
+let seq = 0;
+const wb = () => `TK${Date.now().toString().slice(-6)}${String(++seq).padStart(5, '0')}`;
+const at = (minute: number, ms = 0) => new Date(Date.parse('2026-11-20T01:00:00Z') + minute * 60_000 + ms).toISOString();
+const ev = (parcelId: string, type: string, minute: number, extra: Record<string, unknown> = {}) => ({ eventId: randomUUID(), parcelId, type, eventTime: at(minute), ...extra });
+
+async function newParcel(over: Record<string, unknown> = {}) {
+  const waybillNo = wb();
+  const r = await s.api('/partner/v1/manifests', {
+    method: 'POST', as: 'zto',
+    json: { outletCode: HEJIANG, parcels: [{ waybillNo, recipientName: '张小娟', recipientPhone: '13812345678', address: '贵州省黔南州三都县大河镇合江村二组', weightKg: 1.2, service: 'door', ...over }] },
+  });
+  expect(r.status).toBe(201);
+  const id = ((await r.json()) as { parcels: Array<{ parcelId: string }> }).parcels[0]!.parcelId;
+  return { id, waybillNo };
+}
+async function batch(events: Array<Record<string, unknown>>) {
+  const r = await s.api('/api/v1/events/batch', { method: 'POST', as: 'hejiang', json: { events } });
+  expect(r.status).toBe(200);
+  const results = ((await r.json()) as { results: Array<{ result: string }> }).results;
+  expect(results.map((x) => x.result)).toEqual(events.map(() => 'created'));
+}
+
+describe(`public tracking answer (${process.env.TEST_DB ?? 'pglite'})`, () => {
+  it('serves the documented shape, byte for byte the reference answer, for a parcel with several events and a voided one', async () => {
+    const { id, waybillNo } = await newParcel();
+    const failed = ev(id, 'delivery_failed', 6, { reason: 'recipient_absent' });
+    // Sent out of order; loaded_on_bus and unloaded_at_stop share a time (the type's rank orders them).
+    await batch([ev(id, 'unloaded_at_stop', 3), ev(id, 'sorted', 2), ev(id, 'handed_over', 1), ev(id, 'loaded_on_bus', 3), ev(id, 'out_for_delivery', 5), failed]);
+    await batch([{ eventId: randomUUID(), parcelId: id, type: 'void', eventTime: at(7), voids: failed.eventId, note: 'scanned by mistake' }]);
+
+    const r = await s.api(`/api/v1/track/${waybillNo}`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const text = await r.text();
+    const partner = (await s.ctx.db.selectFrom('partners').select('name').where('code', '=', 'ZTO').executeTakeFirstOrThrow()).name;
+    const manifestTime = (await sql<{ t: Date }>`SELECT event_time AS t FROM parcel_events WHERE parcel_id = ${id} AND type = 'manifest_received'`.execute(s.ctx.db)).rows[0]!.t;
+    const expected = {
+      waybillNo, partner, status: 'out_for_delivery', recipientName: '张*娟', recipientPhone: '138******78', destination: '合江村',
+      events: [
+        { type: 'manifest_received', eventTime: new Date(manifestTime).toISOString(), place: '合江代办所' },
+        { type: 'handed_over', eventTime: at(1), place: '合江代办所' },
+        { type: 'sorted', eventTime: at(2), place: '合江代办所' },
+        { type: 'loaded_on_bus', eventTime: at(3), place: '合江代办所' },
+        { type: 'unloaded_at_stop', eventTime: at(3), place: '合江村' },
+        { type: 'out_for_delivery', eventTime: at(5), place: '合江村' },
+      ],
+    };
+    // Compact JSON with the schema's key order: exactly what the route's serialiser would write.
+    expect(text).toBe(JSON.stringify(expected));
+    expect(text).toBe(JSON.stringify(await svc.track(waybillNo)));
+    expect(text).not.toContain(id);
+    expect(text).not.toContain('13812345678');
+  });
+
+  it('matches the reference for a parcel without a village, names that need escaping and times inside one millisecond', async () => {
+    const { id, waybillNo } = await newParcel({ address: '三都县大河镇老寨子', recipientName: '"小\\' }); // masked: "*\ (both escaped in JSON)
+    await batch([ev(id, 'handed_over', 1)]);
+    // Microseconds in the stored time: the answer keeps milliseconds, as the domain's ordering does.
+    await sql`INSERT INTO parcel_events (event_id, parcel_id, type, event_time, recorded_at, actor_id, body_hash, payload)
+      VALUES (${randomUUID()}, ${id}, 'exception', ${at(2)}::timestamptz + interval '123 microseconds', now(), NULL, '-', '{"reason": "address"}'::jsonb)`.execute(s.ctx.db);
+    const text = await (await s.api(`/api/v1/track/${waybillNo}`)).text();
+    const body = JSON.parse(text) as { destination: string | null; recipientName: string; events: Array<{ type: string; eventTime: string; place: string | null }> };
+    expect(body.destination).toBeNull();
+    expect(body.recipientName).toBe('"*\\');
+    expect(body.events.map((e) => [e.type, e.place])).toEqual([['manifest_received', '合江代办所'], ['handed_over', '合江代办所'], ['exception', '合江代办所']]);
+    expect(body.events[2]!.eventTime).toBe(at(2));
+    expect(text).toBe(JSON.stringify(await svc.track(waybillNo)));
+  });
+
+  it('orders events by the same type ranks as the domain (a new event type needs a new parcel_track_answer)', async () => {
+    const src = (await sql<{ src: string }>`SELECT prosrc AS src FROM pg_proc WHERE proname = 'parcel_track_answer'`.execute(s.ctx.db)).rows[0]!.src;
+    const ranks = /ARRAY\[([^\]]*)\]::text\[\]/.exec(src)?.[1];
+    expect(ranks?.split(',').map((x) => x.trim().replace(/^'|'$/g, ''))).toEqual([...EVENT_TYPES]);
+  });
+
+  it('answers an unknown waybill with a 404 problem', async () => {
+    const r = await s.api('/api/v1/track/NOPE-TRACK-0000');
+    expect(r.status).toBe(404);
+    expect(r.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await r.json()) as { code: string }).code).toBe('parcel.not_found');
+  });
+});
