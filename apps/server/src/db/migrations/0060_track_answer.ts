@@ -4,7 +4,7 @@ import { runScript } from '../script.ts';
 // Public tracking's whole answer, built by PostgreSQL as one compact JSON text that the route sends
 // as the body as is: no rows to parse into objects in Node, no re-serialising, no name cache. The
 // bytes equal JSON.stringify of the answer the service builds from the events (ParcelsService.track,
-// which stays the reference; parcels.int.test.ts compares the two): keys in the schema's order,
+// which stays the reference; track.int.test.ts compares the two): keys in the schema's order,
 // strings escaped by to_json, times as ISO-8601 UTC with milliseconds, events ordered as the domain's
 // compareEvents (manifest first, then time to the millisecond, then the type's rank in EVENT_TYPES,
 // then the id), voids and voided events left out, place = the village for events in the village, else

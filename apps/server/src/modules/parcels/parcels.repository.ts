@@ -197,15 +197,42 @@ export async function trackingView(db: Db, waybillNo: string) {
     SELECT * FROM parcel_tracking(${waybillNo})`.execute(db);
   return r.rows[0];
 }
-const TRACK_ANSWER_SQL = 'SELECT parcel_track_answer($1) AS a';
+const TRACK_ANSWER_SQL = 'SELECT parcel_track_answer(w) AS a FROM unnest($1::text[]) WITH ORDINALITY AS x(w, i) ORDER BY i';
 /**
  * Public tracking's whole answer as compact JSON text, built by the database function
- * parcel_track_answer (migration 0060); undefined for an unknown waybill. The statement is compiled
- * once here, not by the query builder on every request.
+ * parcel_track_answer (migration 0060); undefined for an unknown waybill.
+ *
+ * Lookups that arrive in the same turn of the event loop share one statement (one array
+ * parameter, answers in the same order): under load most of a lookup's cost in Node is the query
+ * round trip itself (query builder, pool, protocol, socket writes), not the answer. Every request
+ * still gets its own lookup; a lone request goes out alone after the current I/O phase (setImmediate),
+ * so it waits for nothing. A failed batch is retried one waybill at a time, so one bad lookup fails
+ * only its own request. The statement is compiled once, not by the query builder per request.
  */
-export async function trackAnswer(db: Db, waybillNo: string): Promise<string | undefined> {
-  const r = await db.executeQuery<{ a: string | null }>(CompiledQuery.raw(TRACK_ANSWER_SQL, [waybillNo]));
-  return r.rows[0]?.a ?? undefined;
+export function trackAnswers(db: Db, maxBatch = 64): (waybillNo: string) => Promise<string | undefined> {
+  let pending: Array<{ w: string; resolve: (a: string | undefined) => void; reject: (e: unknown) => void }> = [];
+  const run = async (ws: string[]) => (await db.executeQuery<{ a: string | null }>(CompiledQuery.raw(TRACK_ANSWER_SQL, [ws]))).rows.map((r) => r.a ?? undefined);
+  const flush = async () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    try {
+      const answers = await run(batch.map((b) => b.w));
+      batch.forEach((b, i) => b.resolve(answers[i]));
+    } catch (err) {
+      if (batch.length === 1) return batch[0]!.reject(err);
+      for (const b of batch) run([b.w]).then((a) => b.resolve(a[0]), b.reject);
+    }
+  };
+  return (waybillNo) => {
+    // PostgreSQL text holds no NUL: no parcel has such a number, and it must not fail a batch.
+    if (waybillNo.includes('\u0000')) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      pending.push({ w: waybillNo, resolve, reject });
+      if (pending.length === 1) setImmediate(() => void flush());
+      else if (pending.length >= maxBatch) void flush();
+    });
+  };
 }
 /** Display names of outlets, villages (short names) and partners, for the tracking cache. */
 export async function placeNames(db: Db, q: { outlets: string[]; villages: string[]; partners: string[] }): Promise<Array<{ kind: 'outlet' | 'village' | 'partner'; key: string; name: string }>> {

@@ -43,6 +43,7 @@ export default function parcelsRoutes(app: App, ctx: AppContext) {
   const webhooks = new WebhooksService(ctx.db, { clock: ctx.clock, pii: ctx.pii, allowLoopback: () => process.env.WEBHOOK_ALLOW_LOOPBACK === '1' });
   const trackLimit = Number(process.env.TRACK_RATE_LIMIT ?? 60) || 60;
   const retentionDays = retentionDaysFromEnv();
+  const trackAnswer = repo.trackAnswers(ctx.db);
 
   // ---------------------------------------------------------------- partner API
   app.post('/partner/v1/manifests', {
@@ -94,9 +95,9 @@ export default function parcelsRoutes(app: App, ctx: AppContext) {
     },
   }, async (req, reply) => {
     // The database builds the answer's JSON text (same bytes as the schema's serialiser would
-    // write; parcels.int.test.ts checks it against ParcelsService.track). A string with a JSON
+    // write; track.int.test.ts checks it against ParcelsService.track). A string with a JSON
     // content type goes out as is: Fastify neither parses nor re-serialises it.
-    const body = await repo.trackAnswer(ctx.db, req.params.waybillNo);
+    const body = await trackAnswer(req.params.waybillNo);
     if (body === undefined) throw notFound('parcel.not_found', `no parcel ${req.params.waybillNo}`);
     return reply.header('content-type', 'application/json; charset=utf-8').send(body as never); // the typed send expects the object form
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { EVENT_TYPES } from '@cuntong/domain/parcels/status.ts';
+import { trackAnswers } from './parcels.repository.ts';
 import { ParcelsService } from './parcels.service.ts';
 import { type TestServer, testServer } from '../../../test/harness.ts';
 
@@ -90,6 +91,16 @@ describe(`public tracking answer (${process.env.TEST_DB ?? 'pglite'})`, () => {
     const src = (await sql<{ src: string }>`SELECT prosrc AS src FROM pg_proc WHERE proname = 'parcel_track_answer'`.execute(s.ctx.db)).rows[0]!.src;
     const ranks = /ARRAY\[([^\]]*)\]::text\[\]/.exec(src)?.[1];
     expect(ranks?.split(',').map((x) => x.trim().replace(/^'|'$/g, ''))).toEqual([...EVENT_TYPES]);
+  });
+
+  it('gives each of many simultaneous lookups its own answer (they share one statement)', async () => {
+    const parcels = [await newParcel(), await newParcel({ recipientName: '李四' }), await newParcel({ address: '三都县大河镇老寨子' })];
+    const track = trackAnswers(s.ctx.db, 4);
+    const asked = [...parcels.map((p) => p.waybillNo), 'NOPE-TRACK-0001', 'nul\u0000waybill', parcels[1]!.waybillNo, parcels[0]!.waybillNo];
+    const answers = await Promise.all(asked.map((w) => track(w)));
+    const expected = await Promise.all(asked.map(async (w) => (w.startsWith('TK') ? JSON.stringify(await svc.track(w)) : undefined)));
+    expect(answers).toEqual(expected);
+    expect(answers.filter((a) => a !== undefined)).toHaveLength(5);
   });
 
   it('answers an unknown waybill with a 404 problem', async () => {
