@@ -197,10 +197,10 @@ export async function trackingView(db: Db, waybillNo: string) {
     SELECT * FROM parcel_tracking(${waybillNo})`.execute(db);
   return r.rows[0];
 }
-const TRACK_ANSWER_SQL = 'SELECT parcel_track_answer(w) AS a FROM unnest($1::text[]) WITH ORDINALITY AS x(w, i) ORDER BY i';
+const TRACK_ANSWER_SQL = 'SELECT answer AS a FROM parcel_track_answers($1::text[]) ORDER BY i';
 /**
  * Public tracking's whole answer as compact JSON text, built by the database function
- * parcel_track_answer (migration 0060); undefined for an unknown waybill.
+ * parcel_track_answers (migration 0060); undefined for an unknown waybill.
  *
  * Lookups that arrive in the same turn of the event loop share one statement (one array
  * parameter, answers in the same order): under load most of a lookup's cost in Node is the query

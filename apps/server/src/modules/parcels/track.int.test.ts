@@ -6,7 +6,7 @@ import { trackAnswers } from './parcels.repository.ts';
 import { ParcelsService } from './parcels.service.ts';
 import { type TestServer, testServer } from '../../../test/harness.ts';
 
-// Public tracking's answer is built by the database (parcel_track_answer, migration 0060) and sent
+// Public tracking's answer is built by the database (parcel_track_answers, migration 0060) and sent
 // as is; these tests hold it to the documented shape and to the bytes of the reference answer the
 // service builds from the domain's projection (ParcelsService.track).
 let s: TestServer;
@@ -87,8 +87,8 @@ describe(`public tracking answer (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(text).toBe(JSON.stringify(await svc.track(waybillNo)));
   });
 
-  it('orders events by the same type ranks as the domain (a new event type needs a new parcel_track_answer)', async () => {
-    const src = (await sql<{ src: string }>`SELECT prosrc AS src FROM pg_proc WHERE proname = 'parcel_track_answer'`.execute(s.ctx.db)).rows[0]!.src;
+  it('orders events by the same type ranks as the domain (a new event type needs a new parcel_track_answers)', async () => {
+    const src = (await sql<{ src: string }>`SELECT prosrc AS src FROM pg_proc WHERE proname = 'parcel_track_answers'`.execute(s.ctx.db)).rows[0]!.src;
     const ranks = /ARRAY\[([^\]]*)\]::text\[\]/.exec(src)?.[1];
     expect(ranks?.split(',').map((x) => x.trim().replace(/^'|'$/g, ''))).toEqual([...EVENT_TYPES]);
   });
