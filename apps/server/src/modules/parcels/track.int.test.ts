@@ -103,6 +103,12 @@ describe(`public tracking answer (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(answers.filter((a) => a !== undefined)).toHaveLength(5);
   });
 
+  it('keeps the answer\'s schema in OpenAPI', async () => {
+    const doc = (await (await s.api('/openapi.json')).json()) as { paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }> } }> };
+    const schema = doc.paths['/api/v1/track/{waybillNo}']!.get.responses['200']!.content['application/json']!.schema;
+    expect(Object.keys(schema.properties)).toEqual(['waybillNo', 'partner', 'status', 'recipientName', 'recipientPhone', 'destination', 'events']);
+  });
+
   it('answers an unknown waybill with a 404 problem', async () => {
     const r = await s.api('/api/v1/track/NOPE-TRACK-0000');
     expect(r.status).toBe(404);
