@@ -4,7 +4,7 @@ import enUS from 'antd/locale/en_US';
 import zhCNLocale from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { ApiError, getToken } from '../api/client.ts';
@@ -15,6 +15,9 @@ import LoginPage from './LoginPage.tsx';
 import { AuthProvider, rememberedRole, useAuth } from './auth.tsx';
 import { PageFallback } from './PageFallback.tsx';
 import ShellLayout from './ShellLayout.tsx';
+
+// Public tracking (no login): its own chunk, so the login page does not carry it.
+const TrackPage = lazy(() => import('../routes/track/TrackPage.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -27,7 +30,7 @@ const queryClient = new QueryClient({
 });
 
 // With a session, fetch the current page's chunk (and the dashboard's figures) while /auth/me is in flight.
-if (getToken() && !window.location.pathname.startsWith('/login')) {
+if (getToken() && !window.location.pathname.startsWith('/login') && !window.location.pathname.startsWith('/track')) {
   const path = window.location.pathname;
   preloadPage(path);
   const role = rememberedRole();
@@ -58,6 +61,7 @@ function Localized() {
           <AuthProvider>
             <Routes>
               <Route path="/login" element={<LoginPage />} />
+              <Route path="/track/:waybillNo?" element={<Suspense fallback={<PageFallback />}><TrackPage /></Suspense>} />
               <Route path="/*" element={<RequireAuth />} />
             </Routes>
           </AuthProvider>

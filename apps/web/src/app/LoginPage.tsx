@@ -2,7 +2,7 @@ import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { useAuth } from './auth.tsx';
 
@@ -52,6 +52,11 @@ export default function LoginPage() {
             {t('login.submit')}
           </Button>
         </Form>
+        <div style={{ marginTop: 16, textAlign: 'center' }}>
+          <Link to="/track" data-testid="login-track-link">
+            {t('track.link')}
+          </Link>
+        </div>
       </Card>
     </div>
   );

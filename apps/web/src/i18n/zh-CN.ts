@@ -673,6 +673,27 @@ export const zhCN = {
     chooseHint: '在上表中选择一个村邮站，查看当月每一件包裹',
     statuses: { waiting: '待取', picked_up: '已取件', returned: '已退回' },
   },
+  track: {
+    title: '查询快递',
+    link: '查询快递 / Track a parcel',
+    hint: '输入运单号查询包裹，无需登录',
+    placeholder: '运单号',
+    submit: '查询',
+    badInput: '运单号应为 6–40 位字母、数字或“-”',
+    notFound: '没有找到运单 {{waybill}}，请核对运单号；快递企业交件后才能查到。',
+    tooMany: '查询太频繁，请稍后再试',
+    network: '网络连接失败，请检查网络后重试',
+    failed: '查询失败：{{message}}',
+    retry: '重试',
+    status: '状态',
+    partner: '快递企业',
+    destination: '目的地',
+    recipient: '收件人',
+    timeline: '物流轨迹',
+    noEvents: '暂无轨迹',
+    timeZone: '时间为北京时间',
+    another: '查询其他运单',
+  },
 } as const;
 
 type Widen<T> = T extends string ? string : T extends readonly string[] ? readonly string[] : { [K in keyof T]: Widen<T[K]> };
