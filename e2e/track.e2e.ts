@@ -87,6 +87,22 @@ describe('public tracking', () => {
     });
   });
 
+  test('no network: the page says so, and the retry button finds the parcel once back online', async () => {
+    await run(async (s) => {
+      const { page } = s;
+      s.allowHttpError(/\/api\/v1\/track\//);
+      await page.goto(`${stack.url}/track`);
+      await page.locator('input#track-input').waitFor();
+      await s.context.setOffline(true);
+      await page.locator('input#track-input').fill(waybill);
+      await page.locator('input#track-input').press('Enter');
+      await expect.poll(() => page.getByTestId('track-network').isVisible(), { timeout: 30_000 }).toBe(true);
+      await s.context.setOffline(false);
+      await page.getByTestId('track-retry').click();
+      await expect.poll(() => page.getByTestId('track-recipient').innerText(), { timeout: 30_000 }).toContain('张*娟');
+    });
+  });
+
   test('in English: the same labels as the parcels page', async () => {
     await run(async (s) => {
       await s.context.addInitScript(() => window.localStorage.setItem('cuntong.lang', 'en'));

@@ -69,6 +69,9 @@ export function useTrack(waybillNo: string | null) {
     enabled: waybillNo !== null,
     // A villager reloads to see news: keep answers short-lived. Retry only what may pass on a retry.
     staleTime: 10_000,
+    // Fetch even when the phone says it is offline: a lookup that fails shows the network state
+    // with a retry button instead of a spinner that waits for the connection.
+    networkMode: 'always',
     retry: (count, err) => err instanceof TrackError && (err.failure.kind === 'network' || (err.failure.kind === 'server' && err.failure.status >= 500)) && count < 2,
   });
 }
