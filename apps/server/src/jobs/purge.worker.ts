@@ -3,6 +3,7 @@ import type { Principal } from '@cuntong/domain/access.ts';
 import type { PiiCipher } from '../adapters/crypto.ts';
 import type { DB } from '../db/schema.ts';
 import { ParcelsService } from '../modules/parcels/parcels.service.ts';
+import { Periodic } from './periodic.ts';
 
 /** The purge runs as the system (its audit rows say so). */
 const SYSTEM: Principal = { id: 'system', username: 'system', displayName: '系统', role: 'admin', via: 'session' };
@@ -22,13 +23,12 @@ export function retentionDaysFromEnv(env: NodeJS.ProcessEnv = process.env): numb
 export class PurgeWorker {
   readonly parcels: ParcelsService;
   private readonly retentionDays: number;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = false;
+  private readonly timer: Periodic;
 
   constructor(db: Kysely<DB>, private readonly opts: { clock: () => Date; pii: PiiCipher; region: string; retentionDays?: number; onError?: (err: unknown) => void }) {
     this.parcels = new ParcelsService(db, { region: opts.region, clock: opts.clock, pii: opts.pii });
     this.retentionDays = opts.retentionDays ?? retentionDaysFromEnv();
+    this.timer = new Periodic(() => this.runOnce(), opts.onError);
   }
 
   runOnce(): Promise<{ purged: number; closedBefore: string }> {
@@ -37,21 +37,10 @@ export class PurgeWorker {
 
   /** First pass shortly after start, then every intervalMs (default hourly: a day's closures are few). */
   start(intervalMs = 3_600_000, firstDelayMs = 30_000): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = this.runOnce().catch((err) => this.opts.onError?.(err)).finally(() => {
-        this.running = null;
-        if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
-      });
-    };
-    this.timer = setTimeout(tick, firstDelayMs);
+    this.timer.start(intervalMs, firstDelayMs);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.timer.stop();
   }
 }

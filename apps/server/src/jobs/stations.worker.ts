@@ -5,6 +5,7 @@ import { ParcelsService } from '../modules/parcels/parcels.service.ts';
 import { DbSmsProvider, type SmsProvider } from '../modules/stations/sms.ts';
 import { stationOptionsFromEnv } from '../modules/stations/stations.routes.ts';
 import { StationsService } from '../modules/stations/stations.service.ts';
+import { Periodic } from './periodic.ts';
 
 /**
  * Station jobs: reminders and returns of uncollected parcels, and sending queued notifications
@@ -13,17 +14,14 @@ import { StationsService } from '../modules/stations/stations.service.ts';
 export class StationsWorker {
   readonly service: StationsService;
   private readonly sms: SmsProvider;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = false;
+  private readonly timer: Periodic;
 
   constructor(db: Kysely<DB>, opts: { clock: () => Date; pii: PiiCipher; region: string; sms?: SmsProvider; env?: NodeJS.ProcessEnv; onError?: (err: unknown) => void }) {
     const parcels = new ParcelsService(db, { region: opts.region, clock: opts.clock, pii: opts.pii });
     this.service = new StationsService(db, parcels, { clock: opts.clock, pii: opts.pii, ...stationOptionsFromEnv(opts.env ?? process.env) });
     this.sms = opts.sms ?? new DbSmsProvider(opts.pii);
-    this.onError = opts.onError;
+    this.timer = new Periodic(() => this.runOnce(), opts.onError);
   }
-  private readonly onError: ((err: unknown) => void) | undefined;
 
   async runOnce() {
     const hold = await this.service.sweep();
@@ -32,21 +30,10 @@ export class StationsWorker {
   }
 
   start(intervalMs = 5000): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = this.runOnce().catch((err) => this.onError?.(err)).finally(() => {
-        this.running = null;
-        if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
-      });
-    };
-    this.timer = setTimeout(tick, intervalMs);
+    this.timer.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.timer.stop();
   }
 }

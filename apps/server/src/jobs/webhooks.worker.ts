@@ -3,6 +3,7 @@ import type { PiiCipher } from '../adapters/crypto.ts';
 import type { DB } from '../db/schema.ts';
 import { WebhooksService } from '../modules/webhooks/webhooks.service.ts';
 import { httpSender, type Sender } from '../modules/webhooks/webhooks.sender.ts';
+import { Periodic } from './periodic.ts';
 
 export interface WebhookWorkerOptions {
   clock: () => Date;
@@ -26,15 +27,14 @@ export class WebhookWorker {
   readonly service: WebhooksService;
   private readonly send: Sender;
   private readonly random: () => number;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = false;
+  private readonly timer: Periodic;
 
   constructor(db: Kysely<DB>, private readonly opts: WebhookWorkerOptions) {
     const allowLoopback = opts.allowLoopback ?? (() => process.env.WEBHOOK_ALLOW_LOOPBACK === '1');
     this.service = new WebhooksService(db, { clock: opts.clock, pii: opts.pii, allowLoopback });
     this.send = opts.sender ?? httpSender({ allowLoopback, timeoutMs: opts.timeoutMs ?? 15_000 });
     this.random = opts.random ?? Math.random;
+    this.timer = new Periodic(() => this.runOnce(), opts.onError);
   }
 
   /** One pass: relay everything pending in the outbox, then send every due delivery. */
@@ -51,21 +51,10 @@ export class WebhookWorker {
   }
 
   start(intervalMs = 1000): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = this.runOnce().catch((err) => this.opts.onError?.(err)).finally(() => {
-        this.running = null;
-        if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
-      });
-    };
-    this.timer = setTimeout(tick, intervalMs);
+    this.timer.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.timer.stop();
   }
 }
