@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { pdfText } from '../packages/labels/src/test-support/raster.ts';
-import { Api, ARTIFACTS, launchBrowser, openMenu, type Session, startStack, type Stack, withSession as runSession } from './support/harness.ts';
+import { Api, ARTIFACTS, launchBrowser, openMenu, pickOption, type Session, startStack, type Stack, withSession as runSession } from './support/harness.ts';
 
 // The daily dispatch page (menu 每日派件) against the real server on a fresh demo database:
 // a morning's parcels at an outlet are dispatched from the accepted plan, the run manifest is
@@ -21,27 +21,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.close();
 });
-
-async function call<T>(api: Api, method: 'POST' | 'GET', path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${api.base}${path}`, { method, headers: { authorization: `Bearer ${api.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function pickOption(page: Session['page'], testId: string, text: string): Promise<void> {
-  const select = page.getByTestId(testId);
-  for (let attempt = 0; ; attempt++) {
-    await select.click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
-    try {
-      await expect.poll(() => select.innerText(), { timeout: 3000 }).toContain(text);
-      return;
-    } catch (err) {
-      if (attempt >= 3) throw err;
-      await page.keyboard.press('Escape');
-    }
-  }
-}
 
 type Plan = {
   id: string;
@@ -65,30 +44,30 @@ describe('daily dispatch page', () => {
     const sandu = await Api.login(stack.url, 'sandu');
     const zto = await Api.login(stack.url, 'zto');
     // an accepted plan for 三都 (the plan runs as a job: follow it)
-    let job = await call<{ id: string; status: string; planId: string | null }>(sandu, 'POST', '/api/v1/plans', { timeLimitS: 10, solverIterations: 0 });
+    let job = await sandu.send<{ id: string; status: string; planId: string | null }>('POST', '/api/v1/plans', { timeLimitS: 10, solverIterations: 0 });
     for (let i = 0; job.status !== 'done'; i++) {
       expect(job.status).not.toBe('failed');
       expect(i).toBeLessThan(240);
       await new Promise((r) => setTimeout(r, 500));
-      job = await call(sandu, 'GET', `/api/v1/plan-jobs/${job.id}`);
+      job = await sandu.send('GET', `/api/v1/plan-jobs/${job.id}`);
     }
-    const plan = await call<Plan>(sandu, 'GET', `/api/v1/plans/${job.planId}`);
-    await call(sandu, 'POST', `/api/v1/plans/${plan.id}/accept`, {});
+    const plan = await sandu.send<Plan>('GET', `/api/v1/plans/${job.planId}`);
+    await sandu.send('POST', `/api/v1/plans/${plan.id}/accept`, {});
     // an outlet with a bus village served on a day its carriers also go out
     const row = plan.frequency.find((f) => f.busDays.some((d) => plan.days.some((x) => x.day === d && x.routes.some((r) => r.depotId === f.depotId && r.stops.length > 0))))!;
     const day = row.busDays.find((d) => plan.days.some((x) => x.day === d && x.routes.some((r) => r.depotId === row.depotId && r.stops.length > 0)))!;
     const route = plan.days.find((x) => x.day === day)!.routes.find((r) => r.depotId === row.depotId && r.stops.length > 0)!;
     const carrierVillage = route.stops[0]!.villageCode;
     const date = nextDate(day);
-    const outlets = await call<{ items: Array<{ id: string; code: string; name: string }> }>(sandu, 'GET', '/api/v1/outlets?county=522732&limit=1000');
+    const outlets = await sandu.send<{ items: Array<{ id: string; code: string; name: string }> }>('GET', '/api/v1/outlets?county=522732&limit=1000');
     const outlet = outlets.items.find((o) => o.id === row.depotId)!;
     // the morning's parcels: two for the carrier's first stop, two for the bus village
     const villages = [carrierVillage, carrierVillage, row.villageCode, row.villageCode];
     const waybills = villages.map((_, i) => `E2ED${Date.now().toString().slice(-7)}${i}`);
-    const m = await call<{ parcels: Array<{ parcelId: string }> }>(zto, 'POST', '/partner/v1/manifests', { outletCode: outlet.code, parcels: waybills.map((w) => ({ waybillNo: w, recipientName: '李春花', recipientPhone: '13987654321', address: '贵州省黔南州三都县', weightKg: 1.5, service: 'door' })) });
+    const m = await zto.send<{ parcels: Array<{ parcelId: string }> }>('POST', '/partner/v1/manifests', { outletCode: outlet.code, parcels: waybills.map((w) => ({ waybillNo: w, recipientName: '李春花', recipientPhone: '13987654321', address: '贵州省黔南州三都县', weightKg: 1.5, service: 'door' })) });
     const ids = m.parcels.map((p) => p.parcelId);
-    for (const [i, id] of ids.entries()) await call(sandu, 'POST', `/api/v1/parcels/${id}/village`, { villageCode: villages[i] });
-    await call(sandu, 'POST', '/api/v1/events/batch', { events: ids.map((id) => ({ eventId: randomUUID(), parcelId: id, type: 'handed_over', eventTime: new Date(Date.now() - 60_000).toISOString() })) });
+    for (const [i, id] of ids.entries()) await sandu.send('POST', `/api/v1/parcels/${id}/village`, { villageCode: villages[i] });
+    await sandu.send('POST', '/api/v1/events/batch', { events: ids.map((id) => ({ eventId: randomUUID(), parcelId: id, type: 'handed_over', eventTime: new Date(Date.now() - 60_000).toISOString() })) });
 
     await runSession(browser, stack.url, sandu.token, async (s) => {
       const { page } = s;
@@ -101,7 +80,7 @@ describe('daily dispatch page', () => {
       await page.getByTestId('dispatch-commit').click();
       await page.getByTestId('day-dispatch').waitFor({ timeout: 30_000 });
       await expect.poll(() => page.getByTestId('dispatch-commits').innerText()).toBe('1');
-      const d = await call<Dispatch>(sandu, 'GET', `/api/v1/outlets/${outlet.id}/dispatch/${date}`);
+      const d = await sandu.send<Dispatch>('GET', `/api/v1/outlets/${outlet.id}/dispatch/${date}`);
       const run = d.runs.find((r) => r.stops.some((st) => st.parcels.some((p) => p.waybillNo === waybills[0])))!;
       expect(run.stops.find((st) => st.villageCode === carrierVillage)!.parcels.map((p) => p.waybillNo).sort()).toEqual([waybills[0], waybills[1]].sort());
       expect(d.bags.find((b) => b.villageCode === row.villageCode)!.parcels.map((p) => p.waybillNo).sort()).toEqual([waybills[2], waybills[3]].sort());
@@ -133,9 +112,9 @@ describe('daily dispatch page', () => {
       await page.getByTestId('bag-dialog-ok').click();
       await expect.poll(() => page.getByTestId(`bag-status-${v}`).innerText()).toBe('已接收');
       expect(await page.getByTestId(`bag-reconciliation-${v}`).innerText()).toContain('实收 2 件，短少 0 件，多出 0 件');
-      const after = await call<Dispatch>(sandu, 'GET', `/api/v1/outlets/${outlet.id}/dispatch/${date}`);
+      const after = await sandu.send<Dispatch>('GET', `/api/v1/outlets/${outlet.id}/dispatch/${date}`);
       expect(after.bags.find((b) => b.villageCode === v)).toMatchObject({ status: 'received', sealNo: 'E2E-SEAL-01' });
-      const parcel = await call<{ status: string }>(sandu, 'GET', `/api/v1/parcels/${ids[2]}`);
+      const parcel = await sandu.send<{ status: string }>('GET', `/api/v1/parcels/${ids[2]}`);
       expect(parcel.status).toBe('at_stop');
     });
   });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Api, ARTIFACTS, launchBrowser, openMenu, type Session, startStack, type Stack, withSession as runSession } from './support/harness.ts';
+import { Api, ARTIFACTS, launchBrowser, openMenu, pickOption, type Session, startStack, type Stack, withSession as runSession } from './support/harness.ts';
 
 // Operations pages of the console (weekly plans, parcels) against the real server on a fresh
 // database with the Qiannan demo network. Same guard as console.e2e.ts: any console error, page
@@ -52,21 +52,6 @@ async function confirmPopover(page: Session['page'], okTestId: string): Promise<
     }
   }
   throw new Error(`the confirmation ${okTestId} did not close`);
-}
-
-async function pickOption(page: Session['page'], testId: string, text: string): Promise<void> {
-  const select = page.getByTestId(testId);
-  for (let attempt = 0; ; attempt++) {
-    await select.click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
-    try {
-      await expect.poll(() => select.innerText(), { timeout: 3000 }).toContain(text);
-      return;
-    } catch (err) {
-      if (attempt >= 3) throw err;
-      await page.keyboard.press('Escape');
-    }
-  }
 }
 
 const seq = { n: 0 };

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Api, launchBrowser, type Session, startStack, type Stack, withSession as runSession } from './support/harness.ts';
+import { Api, launchBrowser, pickOption, type Session, startStack, type Stack, withSession as runSession } from './support/harness.ts';
 
 // Settlement side of the console on a fresh database with the demo network *and* the demo month
 // (October 2026, apps/server/src/modules/settlement/demo-month.ts): station commissions for the
@@ -35,28 +35,6 @@ afterAll(async () => {
     else process.env[k] = saved[k];
   }
 });
-
-async function call<T>(api: Api, method: string, path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${api.base}${path}`, { method, headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-/** Picks the option containing `text` in the antd Select with `testId` (a click during the dropdown's opening can be dropped: retry). */
-async function pickOption(page: Session['page'], testId: string, text: string): Promise<void> {
-  const select = page.getByTestId(testId);
-  for (let attempt = 0; ; attempt++) {
-    await select.click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
-    try {
-      await expect.poll(() => select.innerText(), { timeout: 3000 }).toContain(text);
-      return;
-    } catch (err) {
-      if (attempt >= 3) throw err;
-      await page.keyboard.press('Escape');
-    }
-  }
-}
 
 async function withSession(token: string | undefined, run: (s: Session) => Promise<void>, lang?: 'en'): Promise<void> {
   return runSession(browser, stack.url, token, async (s) => {
@@ -138,9 +116,9 @@ describe('settlement console', () => {
     const zto = await Api.login(stack.url, 'zto');
     const admin = await Api.login(stack.url, 'admin');
     // A name that never resolves (.invalid): accepted at registration, every send fails (DNS), retried.
-    await call(zto, 'PUT', '/partner/v1/webhook', { url: 'https://hooks.cuntong-e2e.invalid/zto', secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` });
+    await zto.send('PUT', '/partner/v1/webhook', { url: 'https://hooks.cuntong-e2e.invalid/zto', secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` });
     const w = `ZTE2E${Date.now().toString().slice(-8)}`;
-    await call(zto, 'POST', '/partner/v1/manifests', { outletCode: HEJIANG, parcels: [{ waybillNo: w, recipientName: '张小娟', recipientPhone: '13812345678', address: '贵州省黔南州三都县大河镇合江村二组', weightKg: 1.2, service: 'door' }] });
+    await zto.send('POST', '/partner/v1/manifests', { outletCode: HEJIANG, parcels: [{ waybillNo: w, recipientName: '张小娟', recipientPhone: '13812345678', address: '贵州省黔南州三都县大河镇合江村二组', weightKg: 1.2, service: 'door' }] });
     type Delivery = { id: string; waybillNo: string; attempts: number; replays: number };
     let delivery: Delivery | undefined;
     await expect.poll(async () => {
