@@ -14,6 +14,7 @@ import * as m0033 from './migrations/0033_outbox_feed.ts';
 import * as m0040 from './migrations/0040_parcel_tracking.ts';
 import * as m0050 from './migrations/0050_dispatch.ts';
 import * as m0060 from './migrations/0060_track_answer.ts';
+import * as m0070 from './migrations/0070_public_track.ts';
 
 // One ordered list of migrations for both engines. Add new ones here (names sort in order).
 const MIGRATIONS: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0040_parcel_tracking': m0040,
   '0050_dispatch': m0050,
   '0060_track_answer': m0060,
+  '0070_public_track': m0070,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -14,12 +14,39 @@
  * from one loopback address.
  */
 import { fork } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 
 const waybill = (i: number) => `BT${String(i).padStart(10, '0')}`;
 
-interface LoadResult { rps: number; p50: number; p99: number; max: number; requests: number; non2xx: number; errors: number; cpuUsPerRequest?: number }
+interface LoadResult { rps: number; p50: number; p99: number; max: number; requests: number; non2xx: number; errors: number; clientCpuUs: number; cpuUsPerRequest?: number; dbCpuUsPerRequest?: number }
+
+/** CPU time (µs) of each process of the local PostgreSQL server; undefined when it cannot be read (PGlite runs in-process). */
+function postgresCpuUs(): Map<string, number> | undefined {
+  if (!process.env.DATABASE_URL || process.platform !== 'linux') return undefined;
+  const tick = 1e6 / 100; // USER_HZ is 100 on Linux
+  const out = new Map<string, number>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+      const f = stat.slice(close + 2).split(' ');
+      out.set(pid, (Number(f[11]) + Number(f[12])) * tick); // utime, stime (fields 14, 15)
+    } catch { /* the process ended meanwhile */ }
+  }
+  return out;
+}
+/** CPU the server's processes used between two readings (processes started meanwhile count whole). */
+function postgresCpuSince(before: Map<string, number> | undefined): number | undefined {
+  const after = postgresCpuUs();
+  if (!before || !after) return undefined;
+  let us = 0;
+  for (const [pid, t] of after) us += t - (before.get(pid) ?? 0);
+  return us;
+}
 
 // ---------------------------------------------------------------- the load generator (child)
 if (process.env.TRACK_BENCH_CLIENT) {
@@ -27,6 +54,7 @@ if (process.env.TRACK_BENCH_CLIENT) {
   // autocannon ships no types; the part used here is typed below.
   const acModule: string = 'autocannon';
   const autocannon = (await import(acModule)).default as (o: Record<string, unknown>) => Promise<{ requests: { average: number; total: number }; latency: { p50: number; p99: number; max: number }; non2xx: number; errors: number; timeouts: number }>;
+  const cpu0 = process.cpuUsage();
   const r = await autocannon({
     url: o.base,
     connections: o.connections,
@@ -34,7 +62,8 @@ if (process.env.TRACK_BENCH_CLIENT) {
     ...(o.rate ? { overallRate: o.rate } : {}),
     requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `${o.prefix}${waybill(Math.floor(Math.random() * o.total) + 1)}` }) }],
   });
-  const out: LoadResult = { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+  const cpu = process.cpuUsage(cpu0);
+  const out: LoadResult = { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors + r.timeouts, clientCpuUs: cpu.user + cpu.system };
   process.send?.(out);
   process.exit(0);
 }
@@ -54,18 +83,25 @@ function drive(base: string, prefix: string, rate?: number, connections = 32): P
   return new Promise((resolve, reject) => {
     const child = fork(process.argv[1]!, [], { execArgv: process.execArgv, env: { ...process.env, TRACK_BENCH_CLIENT: JSON.stringify({ base, prefix, total, seconds, rate, connections }) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const cpu0 = process.cpuUsage();
+    const db0 = postgresCpuUs();
     child.once('message', (m) => {
       const cpu = process.cpuUsage(cpu0);
+      const dbUs = postgresCpuSince(db0);
       const r = m as LoadResult;
-      resolve({ ...r, cpuUsPerRequest: (cpu.user + cpu.system) / Math.max(1, r.requests) });
+      const n = Math.max(1, r.requests);
+      resolve({ ...r, cpuUsPerRequest: (cpu.user + cpu.system) / n, ...(dbUs !== undefined ? { dbCpuUsPerRequest: dbUs / n } : {}) });
     });
     child.once('error', reject);
     child.once('exit', (code) => { if (code !== 0) reject(new Error(`load generator exited with ${code}`)); });
   });
 }
 
-// TRACK_BENCH_KEEP_SCHEMA=1 keeps the seeded schema (to look at plans with psql afterwards).
-const schema = process.env.DATABASE_URL ? `bench_track_${Date.now().toString(36)}` : undefined;
+// TRACK_BENCH_KEEP_SCHEMA=1 keeps the seeded schema (to look at plans with psql afterwards);
+// TRACK_BENCH_SCHEMA=<name> runs again on a kept one (migrated to the current code, not seeded again).
+const reuse = process.env.DATABASE_URL ? process.env.TRACK_BENCH_SCHEMA : undefined;
+if (reuse !== undefined && !/^bench_track_[a-z0-9]+$/.test(reuse)) throw new Error('TRACK_BENCH_SCHEMA must name a kept bench_track_… schema');
+if (reuse) process.env.TRACK_BENCH_KEEP_SCHEMA = '1';
+const schema = process.env.DATABASE_URL ? reuse ?? `bench_track_${Date.now().toString(36)}` : undefined;
 if (schema && process.env.TRACK_BENCH_KEEP_SCHEMA) console.log(`schema ${schema} is kept`);
 const server = await startServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', seedDemo: true, ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL, databaseSchema: schema } : { dataDir: 'memory://' }) });
 // The bare route is served by the server's own process, so both share one event loop and CPU.
@@ -80,31 +116,37 @@ try {
   const t0 = performance.now();
   // Set-based seeding: generate_series per 100,000 parcels. Every parcel has its manifest event and
   // handover; half were sorted, a quarter are out for delivery (in the village). The data is made
-  // consistent here, so foreign-key triggers are skipped while loading (session_replication_role).
-  await sql`INSERT INTO manifests (id, partner_code, outlet_id, county_code, source, parcel_count, accepted, duplicates) VALUES ('mft_bench', 'ZTO', ${outlet.id}, ${outlet.county_code}, 'api', ${total}, ${total}, 0)`.execute(db);
-  for (let from = 1; from <= total; from += 100_000) {
-    const to = Math.min(total, from + 99_999);
-    await db.transaction().execute(async (tx) => {
-      await sql`SET LOCAL session_replication_role = replica`.execute(tx);
-      await sql`INSERT INTO parcels (id, partner_code, waybill_no, manifest_id, outlet_id, county_code, recipient_name_enc, recipient_name_masked, phone_enc, phone_hmac, phone_masked, address_enc, address_masked, village_code, address_status, address_confidence, weight_g, pieces, service, cod_fen, status, status_at, created_at)
-        SELECT 'pclb_' || g, 'ZTO', 'BT' || lpad(g::text, 10, '0'), 'mft_bench', ${outlet.id}, ${outlet.county_code},
-          'v1.' || md5('n' || g), '张*娟', 'v1.' || md5('p' || g), md5(g::text), '138******78', 'v1.' || md5('a' || g), '三都县大河镇合江村', '522732111282', 'resolved', 0.99,
-          500 + g % 5000, 1, CASE WHEN g % 3 = 0 THEN 'station' ELSE 'door' END, 0,
-          CASE WHEN g % 4 = 0 THEN 'out_for_delivery' WHEN g % 2 = 0 THEN 'sorted' ELSE 'at_outlet' END, now() - interval '1 hour', now() - interval '3 hours'
-        FROM generate_series(${from}::int, ${to}::int) g`.execute(tx);
-      await sql`INSERT INTO parcel_events (event_id, parcel_id, type, event_time, recorded_at, actor_id, body_hash, payload)
-        SELECT 'pclb_' || g || '.' || t.type, 'pclb_' || g, t.type, now() - t.ago, now() - t.ago + interval '2 seconds', CASE WHEN t.type = 'manifest_received' THEN 'usr_zto' ELSE 'usr_clerk' END,
-          CASE WHEN t.type = 'manifest_received' THEN '-' ELSE md5(g || t.type) END,
-          CASE WHEN t.type = 'manifest_received' THEN '{"manifestId": "mft_bench"}'::jsonb ELSE jsonb_build_object('outletId', ${outlet.id}::text) END
-        FROM generate_series(${from}::int, ${to}::int) g
-        JOIN (VALUES ('manifest_received', interval '3 hours', 1), ('handed_over', interval '2 hours', 1), ('sorted', interval '90 minutes', 2), ('out_for_delivery', interval '1 hour', 4)) AS t(type, ago, every)
-          ON g % t.every = 0`.execute(tx);
-    });
+  // consistent here, so triggers are skipped while loading (session_replication_role).
+  const seeded = reuse !== undefined && (await sql<{ n: number }>`SELECT count(*)::int AS n FROM manifests WHERE id = 'mft_bench'`.execute(db)).rows[0]!.n > 0;
+  if (!seeded) {
+    await sql`INSERT INTO manifests (id, partner_code, outlet_id, county_code, source, parcel_count, accepted, duplicates) VALUES ('mft_bench', 'ZTO', ${outlet.id}, ${outlet.county_code}, 'api', ${total}, ${total}, 0)`.execute(db);
+    for (let from = 1; from <= total; from += 100_000) {
+      const to = Math.min(total, from + 99_999);
+      await db.transaction().execute(async (tx) => {
+        await sql`SET LOCAL session_replication_role = replica`.execute(tx);
+        await sql`INSERT INTO parcels (id, partner_code, waybill_no, manifest_id, outlet_id, county_code, recipient_name_enc, recipient_name_masked, phone_enc, phone_hmac, phone_masked, address_enc, address_masked, village_code, address_status, address_confidence, weight_g, pieces, service, cod_fen, status, status_at, created_at)
+          SELECT 'pclb_' || g, 'ZTO', 'BT' || lpad(g::text, 10, '0'), 'mft_bench', ${outlet.id}, ${outlet.county_code},
+            'v1.' || md5('n' || g), '张*娟', 'v1.' || md5('p' || g), md5(g::text), '138******78', 'v1.' || md5('a' || g), '三都县大河镇合江村', '522732111282', 'resolved', 0.99,
+            500 + g % 5000, 1, CASE WHEN g % 3 = 0 THEN 'station' ELSE 'door' END, 0,
+            CASE WHEN g % 4 = 0 THEN 'out_for_delivery' WHEN g % 2 = 0 THEN 'sorted' ELSE 'at_outlet' END, now() - interval '1 hour', now() - interval '3 hours'
+          FROM generate_series(${from}::int, ${to}::int) g`.execute(tx);
+        await sql`INSERT INTO parcel_events (event_id, parcel_id, type, event_time, recorded_at, actor_id, body_hash, payload)
+          SELECT 'pclb_' || g || '.' || t.type, 'pclb_' || g, t.type, now() - t.ago, now() - t.ago + interval '2 seconds', CASE WHEN t.type = 'manifest_received' THEN 'usr_zto' ELSE 'usr_clerk' END,
+            CASE WHEN t.type = 'manifest_received' THEN '-' ELSE md5(g || t.type) END,
+            CASE WHEN t.type = 'manifest_received' THEN '{"manifestId": "mft_bench"}'::jsonb ELSE jsonb_build_object('outletId', ${outlet.id}::text) END
+          FROM generate_series(${from}::int, ${to}::int) g
+          JOIN (VALUES ('manifest_received', interval '3 hours', 1), ('handed_over', interval '2 hours', 1), ('sorted', interval '90 minutes', 2), ('out_for_delivery', interval '1 hour', 4)) AS t(type, ago, every)
+            ON g % t.every = 0`.execute(tx);
+        // Triggers are off while loading: build the public answers (migration 0070) as a rebuild does.
+        await sql`SELECT parcel_public_track_refresh(ARRAY(SELECT 'pclb_' || g FROM generate_series(${from}::int, ${to}::int) g))`.execute(tx);
+      });
+    }
   }
   await sql`ANALYZE parcels`.execute(db);
   await sql`ANALYZE parcel_events`.execute(db);
+  await sql`ANALYZE parcel_public_track`.execute(db);
   const events = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM parcel_events WHERE parcel_id LIKE 'pclb\\_%'`.execute(db)).rows[0]!.n;
-  console.log(`engine ${server.ctx.engine}: loaded ${total} parcels (${events} events) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(`engine ${server.ctx.engine}: ${seeded ? 'reused' : 'loaded'} ${total} parcels (${events} events) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
   // Warm-up (JIT, caches, connection pool), then measure; the load average is printed beside.
   const sample = await fetch(`${server.url}/api/v1/track/${waybill(4)}`);
@@ -116,7 +158,7 @@ try {
   const trackMax = await drive(server.url, '/api/v1/track/');
   const trackRate = await drive(server.url, '/api/v1/track/', rps, 16);
   const bareRate = await drive(bareUrl, '/bare/', rps, 16);
-  const f = (r: LoadResult) => `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms (${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors; server process CPU ${r.cpuUsPerRequest?.toFixed(0)} µs/request)`;
+  const f = (r: LoadResult) => `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms (${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors; CPU µs/request: server ${r.cpuUsPerRequest?.toFixed(0)}${r.dbCpuUsPerRequest !== undefined ? `, PostgreSQL ${r.dbCpuUsPerRequest.toFixed(0)}` : ''}, load generator ${(r.clientCpuUs / Math.max(1, r.requests)).toFixed(0)})`;
   console.log(`load average before ${loadBefore}, after ${await load()}`);
   console.log(`max rate, 32 connections, ${seconds} s: bare route  ${f(bareMax)}`);
   console.log(`max rate, 32 connections, ${seconds} s: tracking    ${f(trackMax)}`);

@@ -6,9 +6,10 @@ import { trackAnswers } from './parcels.repository.ts';
 import { ParcelsService } from './parcels.service.ts';
 import { type TestServer, testServer } from '../../../test/harness.ts';
 
-// Public tracking's answer is built by the database (parcel_track_answers, migration 0060) and sent
-// as is; these tests hold it to the documented shape and to the bytes of the reference answer the
-// service builds from the domain's projection (ParcelsService.track).
+// Public tracking's answer is built by the database and kept per parcel (parcel_public_track,
+// migration 0070, rebuilt by triggers on every write that changes it) and sent as is; these tests
+// hold it to the documented shape and to the bytes of the reference answer the service builds from
+// the domain's projection (ParcelsService.track), after every kind of write.
 let s: TestServer;
 let svc: ParcelsService;
 beforeAll(async () => {
@@ -87,8 +88,8 @@ describe(`public tracking answer (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(text).toBe(JSON.stringify(await svc.track(waybillNo)));
   });
 
-  it('orders events by the same type ranks as the domain (a new event type needs a new parcel_track_answers)', async () => {
-    const src = (await sql<{ src: string }>`SELECT prosrc AS src FROM pg_proc WHERE proname = 'parcel_track_answers'`.execute(s.ctx.db)).rows[0]!.src;
+  it('orders events by the same type ranks as the domain (a new event type needs a new parcel_public_track_refresh)', async () => {
+    const src = (await sql<{ src: string }>`SELECT prosrc AS src FROM pg_proc WHERE proname = 'parcel_public_track_refresh'`.execute(s.ctx.db)).rows[0]!.src;
     const ranks = /ARRAY\[([^\]]*)\]::text\[\]/.exec(src)?.[1];
     expect(ranks?.split(',').map((x) => x.trim().replace(/^'|'$/g, ''))).toEqual([...EVENT_TYPES]);
   });
@@ -101,6 +102,84 @@ describe(`public tracking answer (${process.env.TEST_DB ?? 'pglite'})`, () => {
     const expected = await Promise.all(asked.map(async (w) => (w.startsWith('TK') ? JSON.stringify(await svc.track(w)) : undefined)));
     expect(answers).toEqual(expected);
     expect(answers.filter((a) => a !== undefined)).toHaveLength(5);
+  });
+
+  it('follows the writes that change the answer without a new event: village assigned, purge, outlet and partner renamed', async () => {
+    const track = async (w: string) => (await s.api(`/api/v1/track/${w}`)).text();
+    // A fresh service each time: the reference keeps place names in a cache of its own.
+    const reference = async (w: string) => JSON.stringify(await new ParcelsService(s.ctx.db, { region: '5227', clock: s.ctx.clock, pii: s.ctx.pii }).track(w));
+
+    // The exception queue: a clerk assigns the village; the destination and the village's places follow.
+    const queued = await newParcel({ address: '三都县大河镇老寨子' });
+    await batch([ev(queued.id, 'handed_over', 1)]);
+    expect(JSON.parse(await track(queued.waybillNo)).destination).toBeNull();
+    const assign = await s.api(`/api/v1/parcels/${queued.id}/village`, { method: 'POST', as: 'admin', json: { villageCode: '522732111282' } });
+    expect(assign.status).toBe(200);
+    await batch([ev(queued.id, 'out_for_delivery', 2)]);
+    expect(JSON.parse(await track(queued.waybillNo))).toMatchObject({ destination: '合江村', events: [{ place: '合江代办所' }, { place: '合江代办所' }, { place: '合江村' }] });
+    expect(await track(queued.waybillNo)).toBe(await reference(queued.waybillNo));
+
+    // Delivered, then purged: even the masked name and phone leave the kept answer.
+    const closed = await newParcel();
+    const now = Date.now();
+    await batch([
+      { eventId: randomUUID(), parcelId: closed.id, type: 'handed_over', eventTime: new Date(now - 3 * 3_600_000).toISOString() },
+      { eventId: randomUUID(), parcelId: closed.id, type: 'out_for_delivery', eventTime: new Date(now - 3_600_000).toISOString() },
+      { eventId: randomUUID(), parcelId: closed.id, type: 'delivered', eventTime: new Date(now - 60_000).toISOString(), proof: { kind: 'signature', ref: 'sig_track', recipientType: 'recipient' } },
+    ]);
+    expect(JSON.parse(await track(closed.waybillNo))).toMatchObject({ status: 'delivered', recipientName: '张*娟', recipientPhone: '138******78' });
+    expect((await s.api('/api/v1/parcels/purge', { method: 'POST', as: 'admin', json: { retentionDays: 0 } })).status).toBe(200);
+    const purged = await track(closed.waybillNo);
+    expect(JSON.parse(purged)).toMatchObject({ status: 'delivered', recipientName: '', recipientPhone: '' });
+    expect(purged).toBe(await reference(closed.waybillNo));
+
+    // Renames reach every kept answer that shows the name.
+    const outlet = await s.ctx.db.selectFrom('outlets').select(['id', 'name']).where('code', '=', HEJIANG).executeTakeFirstOrThrow();
+    const partner = await s.ctx.db.selectFrom('partners').select('name').where('code', '=', 'ZTO').executeTakeFirstOrThrow();
+    try {
+      expect((await s.api(`/api/v1/outlets/${outlet.id}`, { method: 'PATCH', as: 'admin', json: { name: '合江邮政代办所' } })).status).toBe(200);
+      expect((await s.api('/api/v1/partners/ZTO', { method: 'PATCH', as: 'admin', json: { name: '中通快递（黔南）' } })).status).toBe(200);
+      const renamed = JSON.parse(await track(queued.waybillNo)) as { partner: string; events: Array<{ place: string }> };
+      expect(renamed.partner).toBe('中通快递（黔南）');
+      expect(renamed.events.map((e) => e.place)).toEqual(['合江邮政代办所', '合江邮政代办所', '合江村']);
+      expect(await track(queued.waybillNo)).toBe(await reference(queued.waybillNo));
+      expect(await track(closed.waybillNo)).toBe(await reference(closed.waybillNo));
+    } finally {
+      await s.api(`/api/v1/outlets/${outlet.id}`, { method: 'PATCH', as: 'admin', json: { name: outlet.name } });
+      await s.api('/api/v1/partners/ZTO', { method: 'PATCH', as: 'admin', json: { name: partner.name } });
+    }
+    const back = JSON.parse(await track(queued.waybillNo)) as { partner: string; events: Array<{ place: string }> };
+    expect([back.partner, back.events[0]!.place]).toEqual([partner.name, outlet.name]);
+  });
+
+  it('answers with the newest parcel when two partners use the same waybill number', async () => {
+    const { waybillNo } = await newParcel();
+    await new Promise((r) => setTimeout(r, 5)); // created_at decides
+    const r = await s.api('/partner/v1/manifests', {
+      method: 'POST', as: 'yto',
+      json: { outletCode: HEJIANG, parcels: [{ waybillNo, recipientName: '王小明', recipientPhone: '13998765432', address: '贵州省黔南州三都县大河镇合江村二组', weightKg: 2, service: 'door' }] },
+    });
+    expect(r.status).toBe(201);
+    const text = await (await s.api(`/api/v1/track/${waybillNo}`)).text();
+    expect(JSON.parse(text)).toMatchObject({ recipientName: '王*明', recipientPhone: '139******32' });
+    expect(text).toBe(JSON.stringify(await svc.track(waybillNo)));
+  });
+
+  it('keeps an answer for every parcel, each equal to a rebuild from the events (the projection is rebuildable)', async () => {
+    // A manifest of many parcels is one statement: one refresh for all of them.
+    const many = Array.from({ length: 40 }, (_, i) => ({ waybillNo: wb(), recipientName: `赵${i}明`, recipientPhone: `1370000${String(i).padStart(4, '0')}`, address: '贵州省黔南州三都县大河镇合江村三组', weightKg: 1, service: 'door' }));
+    expect((await s.api('/partner/v1/manifests', { method: 'POST', as: 'zto', json: { outletCode: HEJIANG, parcels: many } })).status).toBe(201);
+    const kept = async () => (await sql<{ parcel_id: string; answer: string }>`SELECT parcel_id, answer FROM parcel_public_track ORDER BY parcel_id COLLATE "C"`.execute(s.ctx.db)).rows;
+    const parcels = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM parcels`.execute(s.ctx.db)).rows[0]!.n;
+    const before = await kept();
+    expect(before).toHaveLength(parcels);
+    const sample = await svc.track(many[7]!.waybillNo);
+    expect(before.find((x) => x.answer.includes(many[7]!.waybillNo))?.answer).toBe(JSON.stringify(sample));
+    await s.ctx.db.transaction().execute(async (tx) => {
+      await sql`DELETE FROM parcel_public_track`.execute(tx);
+      await sql`SELECT parcel_public_track_refresh(ARRAY(SELECT id FROM parcels))`.execute(tx);
+    });
+    expect(await kept()).toEqual(before);
   });
 
   it('keeps the answer\'s schema in OpenAPI', async () => {
