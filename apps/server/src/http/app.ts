@@ -8,13 +8,14 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema } from '@cuntong/contracts/common.ts';
 import { ping } from '../db/connect.ts';
 import { authHook } from './auth.ts';
 import type { App, AppContext } from './context.ts';
 import { errorHandler, problem } from './errors.ts';
 import { MODULES } from './modules.ts';
+import { validatorCompiler } from './validation.ts';
 
 export interface BuildAppOptions {
   /** Directory of the built console (apps/web/dist); undefined = API only. */
@@ -36,7 +37,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
     ajv: undefined,
     genReqId: () => Math.random().toString(36).slice(2, 12),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
   app.decorateRequest('principal', null);
   app.addSchema(ProblemSchema);

@@ -199,29 +199,47 @@ export async function trackingView(db: Db, waybillNo: string) {
 }
 const TRACK_ANSWER_SQL = 'SELECT answer AS a FROM parcel_track_answers($1::text[]) ORDER BY i';
 /**
- * Public tracking's whole answer as compact JSON text, built by the database function
- * parcel_track_answers (migration 0060); undefined for an unknown waybill.
+ * Public tracking's whole answer as compact JSON text, kept per parcel by the database
+ * (parcel_public_track, migration 0070) and read by parcel_track_answers; undefined for an unknown
+ * waybill.
  *
- * Lookups that arrive in the same turn of the event loop share one statement (one array
- * parameter, answers in the same order): under load most of a lookup's cost in Node is the query
- * round trip itself (query builder, pool, protocol, socket writes), not the answer. Every request
- * still gets its own lookup; a lone request goes out alone after the current I/O phase (setImmediate),
- * so it waits for nothing. A failed batch is retried one waybill at a time, so one bad lookup fails
- * only its own request. The statement is compiled once, not by the query builder per request.
+ * Lookups share statements: at most `maxInFlight` statements are out at a time, and the lookups that
+ * arrive meanwhile go together in the next one (up to `maxBatch` waybills, answers in the same
+ * order). Under load most of a lookup's cost was the round trip itself, in Node (query builder,
+ * pool, protocol) and above all in the socket write that wakes the database's process, which on
+ * these machines cost more than the lookup; with the statements bounded, a busier second makes
+ * bigger batches instead of more round trips. It also bounds what a flood of public lookups takes of
+ * the connection pool. A lone request goes out at once (after the current I/O phase), so it waits
+ * for nothing. A failed batch is retried one waybill at a time, so one bad lookup fails only its own
+ * request. The statement is compiled once, not by the query builder per request.
  */
-export function trackAnswers(db: Db, maxBatch = 64): (waybillNo: string) => Promise<string | undefined> {
-  let pending: Array<{ w: string; resolve: (a: string | undefined) => void; reject: (e: unknown) => void }> = [];
+export function trackAnswers(db: Db, opts: { maxBatch?: number; maxInFlight?: number } = {}): (waybillNo: string) => Promise<string | undefined> {
+  const maxBatch = opts.maxBatch ?? 128;
+  const maxInFlight = opts.maxInFlight ?? 2;
+  type Waiting = { w: string; resolve: (a: string | undefined) => void; reject: (e: unknown) => void };
+  let pending: Waiting[] = [];
+  let inFlight = 0;
+  let scheduled = false;
   const run = async (ws: string[]) => (await db.executeQuery<{ a: string | null }>(CompiledQuery.raw(TRACK_ANSWER_SQL, [ws]))).rows.map((r) => r.a ?? undefined);
-  const flush = async () => {
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
+  const send = async (batch: Waiting[]) => {
     try {
       const answers = await run(batch.map((b) => b.w));
       batch.forEach((b, i) => b.resolve(answers[i]));
     } catch (err) {
-      if (batch.length === 1) return batch[0]!.reject(err);
-      for (const b of batch) run([b.w]).then((a) => b.resolve(a[0]), b.reject);
+      if (batch.length === 1) batch[0]!.reject(err);
+      else await Promise.all(batch.map((b) => run([b.w]).then((a) => b.resolve(a[0]), b.reject)));
+    }
+  };
+  const flush = () => {
+    scheduled = false;
+    while (pending.length > 0 && inFlight < maxInFlight) {
+      const batch = pending.length <= maxBatch ? pending : pending.slice(0, maxBatch);
+      pending = pending.length <= maxBatch ? [] : pending.slice(maxBatch);
+      inFlight++;
+      void send(batch).finally(() => {
+        inFlight--;
+        flush();
+      });
     }
   };
   return (waybillNo) => {
@@ -229,8 +247,10 @@ export function trackAnswers(db: Db, maxBatch = 64): (waybillNo: string) => Prom
     if (waybillNo.includes('\u0000')) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
       pending.push({ w: waybillNo, resolve, reject });
-      if (pending.length === 1) setImmediate(() => void flush());
-      else if (pending.length >= maxBatch) void flush();
+      if (!scheduled && inFlight < maxInFlight) {
+        scheduled = true;
+        setImmediate(flush);
+      }
     });
   };
 }

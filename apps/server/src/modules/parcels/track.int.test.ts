@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
+import { type CompiledQuery, sql } from 'kysely';
 import { EVENT_TYPES } from '@cuntong/domain/parcels/status.ts';
 import { trackAnswers } from './parcels.repository.ts';
 import { ParcelsService } from './parcels.service.ts';
@@ -96,12 +96,35 @@ describe(`public tracking answer (${process.env.TEST_DB ?? 'pglite'})`, () => {
 
   it('gives each of many simultaneous lookups its own answer (they share one statement)', async () => {
     const parcels = [await newParcel(), await newParcel({ recipientName: '李四' }), await newParcel({ address: '三都县大河镇老寨子' })];
-    const track = trackAnswers(s.ctx.db, 4);
+    const track = trackAnswers(s.ctx.db, { maxBatch: 4, maxInFlight: 1 });
     const asked = [...parcels.map((p) => p.waybillNo), 'NOPE-TRACK-0001', 'nul\u0000waybill', parcels[1]!.waybillNo, parcels[0]!.waybillNo];
     const answers = await Promise.all(asked.map((w) => track(w)));
     const expected = await Promise.all(asked.map(async (w) => (w.startsWith('TK') ? JSON.stringify(await svc.track(w)) : undefined)));
     expect(answers).toEqual(expected);
     expect(answers.filter((a) => a !== undefined)).toHaveLength(5);
+  });
+
+  it('bounds the statements out at a time: lookups that arrive meanwhile wait and go together', async () => {
+    const parcels = [await newParcel(), await newParcel()];
+    let out = 0;
+    let most = 0;
+    const sizes: number[] = [];
+    // The repository's database handle, counting the statements in flight.
+    const db = { executeQuery: async (q: Parameters<typeof s.ctx.db.executeQuery>[0]) => {
+      out++;
+      most = Math.max(most, out);
+      sizes.push(((q as CompiledQuery).parameters[0] as string[]).length);
+      try { return await s.ctx.db.executeQuery(q); } finally { out--; }
+    } } as unknown as typeof s.ctx.db;
+    const track = trackAnswers(db, { maxBatch: 8, maxInFlight: 2 });
+    const first = await Promise.all(Array.from({ length: 50 }, (_, i) => track(parcels[i % 2]!.waybillNo)));
+    expect(most).toBe(2);
+    expect(sizes).toEqual([8, 8, 8, 8, 8, 8, 2]);
+    expect(new Set(first)).toEqual(new Set(await Promise.all(parcels.map(async (p) => JSON.stringify(await svc.track(p.waybillNo))))));
+    // A lone lookup goes out alone, at once.
+    sizes.length = 0;
+    expect(await track(parcels[0]!.waybillNo)).toBe(first[0]);
+    expect(sizes).toEqual([1]);
   });
 
   it('follows the writes that change the answer without a new event: village assigned, purge, outlet and partner renamed', async () => {
