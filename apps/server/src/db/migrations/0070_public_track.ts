@@ -11,7 +11,7 @@ import { runScript } from '../script.ts';
 // writing statement, so no write path can forget it: events appended (a manifest's 1,000
 // manifest_received events are one refresh), a parcel's shown fields changed (status, masked name and
 // phone after a purge, village assigned from the exception queue, outlet, partner), and a rename of an
-// outlet, partner or village. parcel_public_track_refresh(ids) rebuilds any parcels from their events
+// outlet, partner or village (other updates of those rows stop at comparing the names). parcel_public_track_refresh(ids) rebuilds any parcels from their events
 // (the projection is rebuildable; bulk loads that skip triggers call it themselves).
 //
 // Keyed by (waybill_no, parcel_id): one index serves the upsert and the lookup (the newest parcel of
@@ -93,27 +93,36 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       REFERENCING OLD TABLE AS old_parcels NEW TABLE AS new_parcels FOR EACH STATEMENT EXECUTE FUNCTION parcel_public_track_on_parcels();
 
     CREATE FUNCTION parcel_public_track_on_outlets() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE changed text[];
     BEGIN
-      PERFORM parcel_public_track_refresh(ARRAY(
-        SELECT p.id FROM parcels p JOIN new_rows n ON n.id = p.outlet_id JOIN old_rows o ON o.id = n.id WHERE n.name IS DISTINCT FROM o.name));
+      changed := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.name IS DISTINCT FROM o.name);
+      IF cardinality(changed) > 0 THEN
+        PERFORM parcel_public_track_refresh(ARRAY(SELECT p.id FROM parcels p WHERE p.outlet_id = ANY (changed)));
+      END IF;
       RETURN NULL;
     END $$;
     CREATE TRIGGER outlets_public_track AFTER UPDATE ON outlets
       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parcel_public_track_on_outlets();
 
     CREATE FUNCTION parcel_public_track_on_partners() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE changed text[];
     BEGIN
-      PERFORM parcel_public_track_refresh(ARRAY(
-        SELECT p.id FROM parcels p JOIN new_rows n ON n.code = p.partner_code JOIN old_rows o ON o.code = n.code WHERE n.name IS DISTINCT FROM o.name));
+      changed := ARRAY(SELECT n.code FROM new_rows n JOIN old_rows o ON o.code = n.code WHERE n.name IS DISTINCT FROM o.name);
+      IF cardinality(changed) > 0 THEN
+        PERFORM parcel_public_track_refresh(ARRAY(SELECT p.id FROM parcels p WHERE p.partner_code = ANY (changed)));
+      END IF;
       RETURN NULL;
     END $$;
     CREATE TRIGGER partners_public_track AFTER UPDATE ON partners
       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parcel_public_track_on_partners();
 
     CREATE FUNCTION parcel_public_track_on_divisions() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE changed text[];
     BEGIN
-      PERFORM parcel_public_track_refresh(ARRAY(
-        SELECT p.id FROM parcels p JOIN new_rows n ON n.code = p.village_code JOIN old_rows o ON o.code = n.code WHERE n.short_name IS DISTINCT FROM o.short_name));
+      changed := ARRAY(SELECT n.code FROM new_rows n JOIN old_rows o ON o.code = n.code WHERE n.short_name IS DISTINCT FROM o.short_name);
+      IF cardinality(changed) > 0 THEN
+        PERFORM parcel_public_track_refresh(ARRAY(SELECT p.id FROM parcels p WHERE p.village_code = ANY (changed)));
+      END IF;
       RETURN NULL;
     END $$;
     CREATE TRIGGER divisions_public_track AFTER UPDATE ON divisions

@@ -167,7 +167,12 @@ describe(`public tracking answer (${process.env.TEST_DB ?? 'pglite'})`, () => {
       expect(renamed.events.map((e) => e.place)).toEqual(['合江邮政代办所', '合江邮政代办所', '合江村']);
       expect(await track(queued.waybillNo)).toBe(await reference(queued.waybillNo));
       expect(await track(closed.waybillNo)).toBe(await reference(closed.waybillNo));
+      // A village's short name (divisions are changed by data loads, not by the API).
+      await sql`UPDATE divisions SET short_name = '合江新村' WHERE code = '522732111282'`.execute(s.ctx.db);
+      expect(JSON.parse(await track(queued.waybillNo))).toMatchObject({ destination: '合江新村' });
+      expect(await track(queued.waybillNo)).toBe(await reference(queued.waybillNo));
     } finally {
+      await sql`UPDATE divisions SET short_name = '合江村' WHERE code = '522732111282'`.execute(s.ctx.db);
       await s.api(`/api/v1/outlets/${outlet.id}`, { method: 'PATCH', as: 'admin', json: { name: outlet.name } });
       await s.api('/api/v1/partners/ZTO', { method: 'PATCH', as: 'admin', json: { name: partner.name } });
     }
