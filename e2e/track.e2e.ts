@@ -113,6 +113,27 @@ describe('public tracking', () => {
     });
   });
 
+  test('an outbound parcel (黔货出山) by our own waybill number: ordered, awaiting pickup, masked', async () => {
+    const sandu = await Api.login(stack.url, 'sandu');
+    const shipper = await sandu.send<{ id: string }>('POST', '/api/v1/shippers', {
+      code: `E2E-TRK-${Date.now().toString(36)}`, name: '三都水族米粉合作社', kind: 'coop', pickupDivisionCode: '522732111285', pickupAddress: '尧吕村2组仓库',
+      contacts: [{ name: '潘国强', phone: '13908541234' }], products: ['米粉'], pricing: 'public',
+    });
+    const order = await sandu.send<{ id: string; waybillNo: string }>('POST', '/api/v1/orders', { shipperId: shipper.id, recipient: { name: '吴晓梅', phone: '13500002222', address: '北京市朝阳区建国路1号' }, weightG: 800, product: '米粉' });
+    await run(async (s) => {
+      const { page } = s;
+      await page.goto(`${stack.url}/track/${order.waybillNo}`);
+      await expect.poll(() => page.getByTestId('track-status').innerText(), { timeout: 30_000 }).toBe('已下单，待揽收');
+      const text = await page.locator('body').innerText();
+      expect(text).toContain('中国邮政');
+      expect(text).toContain('北京');
+      expect(text).toContain('暂无轨迹');
+      expect(text).toContain('135******22');
+      expect(await page.content()).not.toContain('13500002222');
+      expect(text).not.toContain('吴晓梅');
+    });
+  });
+
   // Last: it spends the address's tracking allowance (TRACK_RATE_LIMIT, 60 a minute per IP).
   test('too many lookups: the page says to try again later', async () => {
     for (let i = 0; i < 200; i++) {

@@ -694,5 +694,7 @@ export const en: Messages = {
     noEvents: 'No events yet',
     timeZone: 'Times in Beijing time',
     another: 'Track another parcel',
+    outboundStatuses: { created: 'Ordered, awaiting pickup', collected: 'Collected', bagged: 'Bagged', handed_to_trunk: 'Handed to trunk transport', cancelled: 'Cancelled' },
+    outboundEvents: { collected: 'Collected by the post', bagged: 'Bagged', bag_sealed: 'Bag sealed', handed_to_trunk: 'Handed to trunk transport', cancelled: 'Order cancelled' },
   },
 };

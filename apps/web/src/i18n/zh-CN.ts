@@ -693,6 +693,9 @@ export const zhCN = {
     noEvents: '暂无轨迹',
     timeZone: '时间为北京时间',
     another: '查询其他运单',
+    // Outbound parcels (黔货出山) collected by the post: their own statuses and events.
+    outboundStatuses: { created: '已下单，待揽收', collected: '已揽收', bagged: '已封装', handed_to_trunk: '已交干线运输', cancelled: '已取消' },
+    outboundEvents: { collected: '邮政揽收', bagged: '装袋', bag_sealed: '封袋', handed_to_trunk: '交干线运输', cancelled: '订单取消' },
   },
 } as const;
 

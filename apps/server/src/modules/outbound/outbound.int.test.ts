@@ -350,6 +350,23 @@ describe(`outbound 黔货出山 (${engine})`, () => {
     const ev = await json<{ items: Array<{ type: string }> }>(s.api(`/api/v1/orders/${some.items[0]!.id}/events`, { as: 'sandu' }));
     expect(ev.items.map((e) => e.type)).toEqual(['collected', 'bagged', 'bag_sealed', 'handed_to_trunk']);
     expect((await json<Order>(s.api(`/api/v1/orders/${some.items[0]!.id}`, { as: 'sandu' }))).status).toBe('handed_over');
+
+    // Public tracking (no login) answers for our own waybill numbers too, masked, with the events at the origin county.
+    type Track = { waybillNo: string; partner: string; status: string; recipientName: string; recipientPhone: string; destination: string | null; events: Array<{ type: string; eventTime: string; place: string | null }> };
+    const order = await json<Order>(s.api(`/api/v1/orders/${some.items[0]!.id}`, { as: 'sandu' }));
+    const pub = await s.api(`/api/v1/track/${nos[0]}`);
+    expect(pub.status).toBe(200);
+    const text = await pub.text();
+    const tracked = JSON.parse(text) as Track;
+    expect(tracked).toMatchObject({ waybillNo: nos[0], partner: '中国邮政', status: 'handed_to_trunk', recipientName: order.recipient.name, recipientPhone: order.recipient.phone });
+    expect(tracked.recipientName).toContain('*');
+    expect(tracked.recipientPhone).toMatch(/^\d{3}\*{6}\d{2}$/);
+    expect(tracked.events.map((e) => [e.type, e.place])).toEqual([['collected', '三都县'], ['bagged', '三都县'], ['bag_sealed', '三都县'], ['handed_to_trunk', '三都县']]);
+    expect(tracked.events.map((e) => e.eventTime)).toEqual(ev.items.map((e) => (e as unknown as { eventTime: string }).eventTime));
+    const created = JSON.parse(await (await s.api(`/api/v1/track/${other.waybillNo}`)).text()) as Track;
+    expect(created).toMatchObject({ status: 'created', destination: (other as unknown as { destination: string }).destination, events: [] });
+    expect(JSON.stringify(created)).not.toContain('13500001111');
+    expect(JSON.stringify(created)).not.toContain('吴十');
     await expect(sql`delete from outbound_events`.execute(s.ctx.db)).rejects.toThrow();
   });
 

@@ -198,14 +198,15 @@ describe(`public tracking answer (${process.env.TEST_DB ?? 'pglite'})`, () => {
     const many = Array.from({ length: 40 }, (_, i) => ({ waybillNo: wb(), recipientName: `赵${i}明`, recipientPhone: `1370000${String(i).padStart(4, '0')}`, address: '贵州省黔南州三都县大河镇合江村三组', weightKg: 1, service: 'door' }));
     expect((await s.api('/partner/v1/manifests', { method: 'POST', as: 'zto', json: { outletCode: HEJIANG, parcels: many } })).status).toBe(201);
     const kept = async () => (await sql<{ parcel_id: string; answer: string }>`SELECT parcel_id, answer FROM parcel_public_track ORDER BY parcel_id COLLATE "C"`.execute(s.ctx.db)).rows;
-    const parcels = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM parcels`.execute(s.ctx.db)).rows[0]!.n;
+    const counts = (await sql<{ parcels: number; orders: number }>`SELECT (SELECT count(*)::int FROM parcels) AS parcels, (SELECT count(*)::int FROM outbound_orders) AS orders`.execute(s.ctx.db)).rows[0]!;
     const before = await kept();
-    expect(before).toHaveLength(parcels);
+    expect(before).toHaveLength(counts.parcels + counts.orders); // inbound parcels and outbound orders (0072)
     const sample = await svc.track(many[7]!.waybillNo);
     expect(before.find((x) => x.answer.includes(many[7]!.waybillNo))?.answer).toBe(JSON.stringify(sample));
     await s.ctx.db.transaction().execute(async (tx) => {
       await sql`DELETE FROM parcel_public_track`.execute(tx);
       await sql`SELECT parcel_public_track_refresh(ARRAY(SELECT id FROM parcels))`.execute(tx);
+      await sql`SELECT outbound_public_track_refresh(ARRAY(SELECT id FROM outbound_orders))`.execute(tx);
     });
     expect(await kept()).toEqual(before);
   });

@@ -57,6 +57,8 @@ function SearchBox({ initial }: { initial?: string }) {
 
 function Result({ answer }: { answer: TrackAnswer }) {
   const { t, i18n } = useTranslation();
+  // Inbound parcels' codes first, then the outbound ones (黔货出山), else the code itself.
+  const label = (inbound: string, outbound: string, code: string) => (i18n.exists(inbound) ? t(inbound) : i18n.exists(outbound) ? t(outbound) : code);
   const lang = currentLang();
   // The API lists events oldest first in the domain's order; a recipient wants the newest on top.
   const events = [...answer.events].reverse();
@@ -64,7 +66,7 @@ function Result({ answer }: { answer: TrackAnswer }) {
     <Card size="small" data-testid="track-result" title={<span data-testid="track-waybill">{answer.waybillNo}</span>}>
       <Descriptions size="small" column={1} styles={{ label: { width: 88 } }}>
         <Descriptions.Item label={t('track.status')}>
-          <strong data-testid="track-status">{i18n.exists(`parcels.statuses.${answer.status}`) ? t(`parcels.statuses.${answer.status}`) : answer.status}</strong>
+          <strong data-testid="track-status">{label(`parcels.statuses.${answer.status}`, `track.outboundStatuses.${answer.status}`, answer.status)}</strong>
         </Descriptions.Item>
         <Descriptions.Item label={t('track.partner')}>{answer.partner}</Descriptions.Item>
         <Descriptions.Item label={t('track.destination')}>{answer.destination ?? '—'}</Descriptions.Item>
@@ -86,7 +88,7 @@ function Result({ answer }: { answer: TrackAnswer }) {
               color: i === 0 ? (e.type === 'delivered' || e.type === 'picked_up' ? 'green' : 'blue') : 'gray',
               content: (
                 <div data-testid="track-event">
-                  <strong>{i18n.exists(`parcels.events.${e.type}`) ? t(`parcels.events.${e.type}`) : e.type}</strong>
+                  <strong>{label(`parcels.events.${e.type}`, `track.outboundEvents.${e.type}`, e.type)}</strong>
                   {e.place && <div>{e.place}</div>}
                   <Typography.Text type="secondary">{formatTime(e.eventTime, lang)}</Typography.Text>
                 </div>
