@@ -15,8 +15,7 @@ import * as m0040 from './migrations/0040_parcel_tracking.ts';
 import * as m0050 from './migrations/0050_dispatch.ts';
 import * as m0060 from './migrations/0060_track_answer.ts';
 import * as m0070 from './migrations/0070_public_track.ts';
-import * as m0071 from './migrations/0071_public_track_view.ts';
-import * as m0072 from './migrations/0072_outbound_public_track.ts';
+import * as m0071 from './migrations/0071_outbound_public_track.ts';
 
 // One ordered list of migrations for both engines. Add new ones here (names sort in order).
 const MIGRATIONS: Record<string, Migration> = {
@@ -35,8 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0050_dispatch': m0050,
   '0060_track_answer': m0060,
   '0070_public_track': m0070,
-  '0071_public_track_view': m0071,
-  '0072_outbound_public_track': m0072,
+  '0071_outbound_public_track': m0071,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,7 +1,7 @@
 /**
  * bench:events — single events through POST /api/v1/events/batch (each parcel in its own
  * transaction: lock, read the log, check, append, project the status, outbox), with the public
- * tracking triggers (migrations 0070–0072) on and, in the same run, switched off
+ * tracking triggers (migrations 0070, 0071) on and, in the same run, switched off
  * (ALTER TABLE … DISABLE TRIGGER), in alternating rounds: what keeping the public answer costs a write.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:events -- [parcels per round=300] [rounds=2]
@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { startServer } from '../../main.ts';
+import { dropSchema } from '../../db/connect.ts';
 
 const perRound = Number(process.argv[2] ?? 300);
 const rounds = Number(process.argv[3] ?? 2);
@@ -62,10 +63,6 @@ try {
 } finally {
   await server.close();
   if (schema && process.env.DATABASE_URL) {
-    const pg = await import('pg');
-    const c = new pg.default.Client({ connectionString: process.env.DATABASE_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await c.end();
+    await dropSchema(process.env.DATABASE_URL, schema);
   }
 }

@@ -200,7 +200,7 @@ describe(`public tracking answer (${process.env.TEST_DB ?? 'pglite'})`, () => {
     const kept = async () => (await sql<{ parcel_id: string; answer: string }>`SELECT parcel_id, answer FROM parcel_public_track ORDER BY parcel_id COLLATE "C"`.execute(s.ctx.db)).rows;
     const counts = (await sql<{ parcels: number; orders: number }>`SELECT (SELECT count(*)::int FROM parcels) AS parcels, (SELECT count(*)::int FROM outbound_orders) AS orders`.execute(s.ctx.db)).rows[0]!;
     const before = await kept();
-    expect(before).toHaveLength(counts.parcels + counts.orders); // inbound parcels and outbound orders (0072)
+    expect(before).toHaveLength(counts.parcels + counts.orders); // inbound parcels and outbound orders (0071)
     const sample = await svc.track(many[7]!.waybillNo);
     expect(before.find((x) => x.answer.includes(many[7]!.waybillNo))?.answer).toBe(JSON.stringify(sample));
     await s.ctx.db.transaction().execute(async (tx) => {

@@ -11,7 +11,7 @@ import { runScript } from '../script.ts';
 // bag_sealed, handed_to_trunk, cancelled) at the origin county. An order that is created but not yet
 // collected answers with no events. Kept by triggers like 0070's: orders inserted (a 10,000-row
 // import is one refresh), events appended, a county renamed (statement triggers), and an order's
-// shown fields changed (a row trigger, as parcels' now is too; see below).
+// shown fields changed (a row trigger, as for parcels).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runScript(db, `
     CREATE VIEW outbound_public_answer AS
@@ -36,7 +36,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ) x
       GROUP BY x.id, x.waybill_no, x.created_at, x.status, x.recipient_name_masked, x.phone_masked, x.destination, x.place_j;
 
-    -- One order by = ids[1] (a cached plan), many by = ANY (see 0071).
+    -- One order by = ids[1] (a cached plan), many by = ANY (see 0070).
     CREATE FUNCTION outbound_public_track_refresh(ids text[]) RETURNS void LANGUAGE plpgsql AS $$
     BEGIN
       IF cardinality(ids) = 1 THEN
@@ -77,24 +77,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       FOR EACH ROW WHEN ((OLD.status, OLD.recipient_name_masked, OLD.phone_masked, OLD.destination, OLD.county_code, OLD.waybill_no, OLD.created_at)
         IS DISTINCT FROM (NEW.status, NEW.recipient_name_masked, NEW.phone_masked, NEW.destination, NEW.county_code, NEW.waybill_no, NEW.created_at))
       EXECUTE FUNCTION outbound_public_track_on_order();
-
-    -- The same for parcels, replacing 0070's statement trigger (a purge or a bulk status update
-    -- joined two transition tables of every updated row; other updates no longer fire at all).
-    DROP TRIGGER parcels_public_track ON parcels;
-    DROP FUNCTION parcel_public_track_on_parcels();
-    CREATE FUNCTION parcel_public_track_on_parcel() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF NEW.waybill_no IS DISTINCT FROM OLD.waybill_no THEN
-        DELETE FROM parcel_public_track WHERE waybill_no = OLD.waybill_no AND parcel_id = OLD.id;
-      END IF;
-      PERFORM parcel_public_track_refresh(ARRAY[NEW.id]);
-      RETURN NULL;
-    END $$;
-    CREATE TRIGGER parcels_public_track
-      AFTER UPDATE OF status, recipient_name_masked, phone_masked, village_code, outlet_id, partner_code, waybill_no, created_at ON parcels
-      FOR EACH ROW WHEN ((OLD.status, OLD.recipient_name_masked, OLD.phone_masked, OLD.village_code, OLD.outlet_id, OLD.partner_code, OLD.waybill_no, OLD.created_at)
-        IS DISTINCT FROM (NEW.status, NEW.recipient_name_masked, NEW.phone_masked, NEW.village_code, NEW.outlet_id, NEW.partner_code, NEW.waybill_no, NEW.created_at))
-      EXECUTE FUNCTION parcel_public_track_on_parcel();
 
     CREATE FUNCTION outbound_public_track_on_events() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
