@@ -10,6 +10,7 @@ import ExcelJS from 'exceljs';
 import { parseOrders } from '@cuntong/domain/orders/orders.ts';
 import { demoOrderRows } from '@cuntong/labels/demo.ts';
 import { readOrderFile } from '@cuntong/labels/io/orders-file.ts';
+import { dropSchema } from '../apps/server/src/db/connect.ts';
 
 const i = process.argv.indexOf('--n');
 const N = Number(i >= 0 ? process.argv[i + 1] : 10_000);
@@ -76,11 +77,7 @@ try {
   } finally {
     await database.close();
     if (process.env.DATABASE_URL) {
-      const pg = await import('pg');
-      const c = new pg.default.Client({ connectionString: process.env.DATABASE_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await c.end();
+      await dropSchema(process.env.DATABASE_URL, schema);
     }
   }
 } finally {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import { startServer, type RunningServer } from '../src/main.ts';
+import { dropSchema } from '../src/db/connect.ts';
 
 /**
  * A real server on a real database for integration tests, on the engine named by TEST_DB:
@@ -22,17 +23,11 @@ let counter = 0;
 export async function testServer(opts: { seedDemo?: boolean } = {}): Promise<TestServer> {
   const seedDemo = opts.seedDemo ?? true;
   let server: RunningServer;
-  let dropSchema: (() => Promise<void>) | undefined;
+  let removeSchema: (() => Promise<void>) | undefined;
   if (TEST_ENGINE === 'postgres') {
     const schema = `cuntong_t${process.pid}_${Date.now().toString(36)}_${counter++}`;
     server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: TEST_DATABASE_URL, databaseSchema: schema, seedDemo, logLevel: 'silent' });
-    dropSchema = async () => {
-      const pg = await import('pg');
-      const c = new pg.default.Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await c.end();
-    };
+    removeSchema = () => dropSchema(TEST_DATABASE_URL, schema);
   } else {
     const template = seedDemo ? inject('pgliteTemplate') : undefined;
     const loadDataDir = template ? new Blob([readFileSync(template)]) : undefined;
@@ -61,7 +56,7 @@ export async function testServer(opts: { seedDemo?: boolean } = {}): Promise<Tes
     },
     async close() {
       await server.close();
-      if (dropSchema) await dropSchema();
+      if (removeSchema) await removeSchema();
     },
   };
 }

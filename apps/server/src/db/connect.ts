@@ -127,6 +127,19 @@ async function connectPostgres(url: string, schema?: string): Promise<Database> 
   };
 }
 
+/** Drops a schema made for a test or a bench (connect with databaseSchema) and everything in it. */
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  const pg = await import('pg');
+  const c = new pg.default.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await c.end();
+  }
+}
+
 /** Reachability check for /readyz. */
 export async function ping(db: Kysely<DB>): Promise<void> {
   await sql`select 1`.execute(db);

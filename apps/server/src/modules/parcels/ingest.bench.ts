@@ -15,6 +15,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CompiledQuery, sql } from 'kysely';
 import { startServer } from '../../main.ts';
+import { dropSchema } from '../../db/connect.ts';
 
 const total = Number(process.argv[2] ?? 100_000);
 const batch = Number(process.argv[3] ?? 1000);
@@ -120,10 +121,6 @@ try {
 } finally {
   await server.close();
   if (schema && process.env.DATABASE_URL) {
-    const pg = await import('pg');
-    const c = new pg.default.Client({ connectionString: process.env.DATABASE_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await c.end();
+    await dropSchema(process.env.DATABASE_URL, schema);
   }
 }

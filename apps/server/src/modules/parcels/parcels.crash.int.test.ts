@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL, TEST_ENGINE } from '../../../test/harness.ts';
 import { repoPath } from '../divisions/reference.ts';
+import { dropSchema } from '../../db/connect.ts';
 
 /**
  * Crash test (PostgreSQL only: durability is claimed for PostgreSQL, not for embedded PGlite): the
@@ -33,11 +34,7 @@ async function start(): Promise<ChildProcess> {
 afterAll(async () => {
   child?.kill('SIGKILL');
   if (TEST_ENGINE !== 'postgres') return;
-  const pg = await import('pg');
-  const c = new pg.default.Client({ connectionString: TEST_DATABASE_URL });
-  await c.connect();
-  await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await c.end();
+  await dropSchema(TEST_DATABASE_URL, schema);
 });
 
 const BATCHES = 100; // 100 manifests of 1,000 = the issue's 100,000-parcel ingestion

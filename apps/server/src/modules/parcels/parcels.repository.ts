@@ -217,7 +217,7 @@ export function trackAnswers(db: Db, opts: { maxBatch?: number; maxInFlight?: nu
   const maxBatch = opts.maxBatch ?? 128;
   const maxInFlight = opts.maxInFlight ?? 2;
   type Waiting = { w: string; resolve: (a: string | undefined) => void; reject: (e: unknown) => void };
-  let pending: Waiting[] = [];
+  const pending: Waiting[] = [];
   let inFlight = 0;
   let scheduled = false;
   const run = async (ws: string[]) => (await db.executeQuery<{ a: string | null }>(CompiledQuery.raw(TRACK_ANSWER_SQL, [ws]))).rows.map((r) => r.a ?? undefined);
@@ -233,8 +233,7 @@ export function trackAnswers(db: Db, opts: { maxBatch?: number; maxInFlight?: nu
   const flush = () => {
     scheduled = false;
     while (pending.length > 0 && inFlight < maxInFlight) {
-      const batch = pending.length <= maxBatch ? pending : pending.slice(0, maxBatch);
-      pending = pending.length <= maxBatch ? [] : pending.slice(maxBatch);
+      const batch = pending.splice(0, maxBatch);
       inFlight++;
       void send(batch).finally(() => {
         inFlight--;

@@ -19,6 +19,7 @@ import { fork } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
+import { dropSchema } from '../../db/connect.ts';
 
 const waybill = (i: number) => `BT${String(i).padStart(10, '0')}`;
 
@@ -179,10 +180,6 @@ try {
   await bare.close();
   await server.close();
   if (schema && process.env.DATABASE_URL && !process.env.TRACK_BENCH_KEEP_SCHEMA) {
-    const pg = await import('pg');
-    const c = new pg.default.Client({ connectionString: process.env.DATABASE_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await c.end();
+    await dropSchema(process.env.DATABASE_URL, schema);
   }
 }
